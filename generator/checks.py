@@ -1,0 +1,331 @@
+"""Stage 3 — checks: build the models from loaded files and check what no single file can.
+
+`load_registry()` is the one door used by `python -m generator validate`, `make build` and the
+MkDocs hook alike, so "valid" always means "the site can be built from it". It collects *every*
+problem (never only the first), each pointing at file, line and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .load import Document, LoadError, dotted, load_file
+from .models import (LISTING_KINDS, FamilyGroup, Ibasho, Listing, Message, MunicipalitiesFile,
+                     Municipality, Region, RegionsFile, Site, ToneFile, Window)
+from .problems import Problem, sort_problems
+
+M = TypeVar("M", bound=BaseModel)
+
+# Nagano prefecture's extent with a small margin (its extremes: 35.20–37.03 N, 137.32–138.74 E).
+NAGANO_BBOX = (35.15, 37.06, 137.28, 138.78)
+MAX_KM_FROM_TOWN = 40  # 長野市 and 松本市 span ~30 km from their offices
+STALE_AFTER_DAYS = 365
+SPECIAL_AREAS = ("prefecture", "national")
+
+
+@dataclass
+class Registry:
+    """Everything validated, keyed by id; plus every problem found on the way."""
+
+    root: Path
+    site: Site | None = None
+    tone: ToneFile | None = None
+    municipalities: dict[str, Municipality] = field(default_factory=dict)
+    regions: dict[str, Region] = field(default_factory=dict)
+    windows: dict[str, Window] = field(default_factory=dict)
+    ibasho: dict[str, Ibasho] = field(default_factory=dict)
+    family_groups: dict[str, FamilyGroup] = field(default_factory=dict)
+    messages: dict[str, Message] = field(default_factory=dict)
+    documents: dict[tuple[str, str], Document] = field(default_factory=dict)  # (kind, id) → source file
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def listings(self, kind: str) -> dict[str, Listing]:
+        return {"windows": self.windows, "ibasho": self.ibasho, "family-groups": self.family_groups}[kind]
+
+    def all_listings(self) -> Iterable[tuple[str, Listing]]:
+        for kind in LISTING_KINDS:
+            for listing in self.listings(kind).values():
+                yield kind, listing
+
+
+# ---------------------------------------------------------------- pydantic errors → clerk's words
+
+_TYPE_WORDS = {
+    "string_type": ("wrong-type", "文字で書いてください (must be text)"),
+    "bool_type": ("wrong-type", "true か false で書いてください (must be true or false)"),
+    "int_type": ("wrong-type", "整数で書いてください (must be a whole number)"),
+    "float_type": ("wrong-type", "数値で書いてください (must be a number)"),
+    "list_type": ("wrong-type", "「- 」で始まるリストで書いてください (must be a list)"),
+    "dict_type": ("wrong-type", "「項目名: 値」の形で書いてください (must be a mapping of keys to values)"),
+    "model_type": ("wrong-type", "「項目名: 値」の形で書いてください (must be a mapping of keys to values)"),
+    "date_type": ("wrong-type", "日付は 2026-01-31 のように書いてください (must be a date, YYYY-MM-DD)"),
+    "missing": ("missing", "必須の項目がありません (required field is missing)"),
+    "extra_forbidden": ("unknown-key", "この項目名は使えません。綴りを確認してください (unknown key)"),
+}
+
+_PATTERN_WORDS = {
+    "id": "英小文字・数字・ハイフンで書いてください (use lowercase ascii letters, digits and hyphens)",
+    "name_kana": "ひらがなかカタカナで書いてください (write the reading in kana)",
+    "kana": "ひらがなかカタカナで書いてください (write the reading in kana)",
+    "postal_code": "郵便番号は 380-0000 のように書いてください (postal code must look like 380-0000)",
+    "extension": "内線番号は数字だけで書いてください (extension must be digits)",
+}
+
+
+def problems_from_validation(doc: Document, exc: ValidationError, prefix: tuple = ()) -> list[Problem]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = prefix + tuple(err["loc"])
+        code, message = _describe(err, loc)
+        line, col = doc.position(loc)
+        value = "" if err["type"] in ("missing", "extra_forbidden") or isinstance(err.get("input"), (dict, list)) \
+            else f": {_short(err.get('input'))}"
+        out.append(Problem.error(doc.path, line, col, code, dotted(loc), message + value))
+    return out
+
+
+def _describe(err: dict[str, Any], loc: tuple) -> tuple[str, str]:
+    kind = err["type"]
+    if kind in _TYPE_WORDS:
+        return _TYPE_WORDS[kind]
+    if kind.endswith(("_parsing", "_from_float")) or kind.startswith(("date_", "datetime_")):
+        base = kind.split("_")[0]
+        return _TYPE_WORDS.get(f"{base}_type", ("wrong-type", f"型が違います ({err['msg']})"))
+    if kind == "literal_error":
+        return "invalid-value", f"使えない値です。使える値: {err['ctx']['expected']} (not an allowed value)"
+    if kind == "string_pattern_mismatch":
+        last = next((p for p in reversed(loc) if isinstance(p, str)), "")
+        return "invalid-format", _PATTERN_WORDS.get(last, "形式が正しくありません (does not match the expected format)")
+    if kind in ("too_short", "string_too_short"):
+        return "empty", "空にはできません。少なくとも1つ書いてください (must not be empty)"
+    if kind.startswith(("greater_than", "less_than")):
+        return "out-of-range", f"範囲外の値です (out of range: {err['msg']})"
+    # Our own PydanticCustomError types already are a code and a bilingual message.
+    return kind, err["msg"]
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# ---------------------------------------------------------------- loading
+
+def _load(root: Path, path: Path, problems: list[Problem]) -> Document | None:
+    try:
+        return load_file(path, path.relative_to(root))
+    except LoadError as exc:
+        problems.append(exc.problem)
+        return None
+
+
+def _build(doc: Document, model: type[M], problems: list[Problem]) -> M | None:
+    if not isinstance(doc.data, dict):
+        problems.append(Problem.error(doc.path, 1, 1, "wrong-type", "",
+                                      "ファイル全体を「項目名: 値」の形で書いてください (the file must be a mapping)"))
+        return None
+    try:
+        return model.model_validate(doc.data, strict=True)
+    except ValidationError as exc:
+        problems.extend(problems_from_validation(doc, exc))
+        return None
+
+
+def load_registry(root: Path, today: dt.date | None = None) -> Registry:
+    """Load, build and cross-check every registry file under `root/data`."""
+    today = today or dt.date.today()
+    data = root / "data"
+    reg = Registry(root=root)
+    problems = reg.problems
+
+    for name, model, attr in (("site.yml", Site, "site"), ("tone.yml", ToneFile, "tone")):
+        if (doc := _load(root, data / name, problems)) and (obj := _build(doc, model, problems)):
+            setattr(reg, attr, obj)
+
+    if (doc := _load(root, data / "municipalities.yml", problems)) and (
+            towns := _build(doc, MunicipalitiesFile, problems)):
+        _index_unique(doc, [m.code for m in towns.municipalities], "municipalities", "code", problems)
+        reg.municipalities = {m.code: m for m in towns.municipalities}
+        towns_doc = doc
+    else:
+        towns_doc = None
+    if (doc := _load(root, data / "regions.yml", problems)) and (regions := _build(doc, RegionsFile, problems)):
+        _index_unique(doc, [r.id for r in regions.regions], "regions", "id", problems)
+        reg.regions = {r.id: r for r in regions.regions}
+        _check_regions(doc, towns_doc, reg, problems)
+
+    for kind, model in LISTING_KINDS.items():
+        for path in sorted((data / kind).glob("*.yml")):
+            if (doc := _load(root, path, problems)) and (listing := _build(doc, model, problems)):
+                if _check_file_id(doc, listing.id, problems):
+                    reg.listings(kind)[listing.id] = listing
+                    reg.documents[(kind, listing.id)] = doc
+                    _check_listing(doc, listing, reg, today, problems)
+        _warn_unknown_files(root, data / kind, problems)
+
+    for path in sorted((data / "messages").glob("*.yml")):
+        if (doc := _load(root, path, problems)) and (msg := _build(doc, Message, problems)):
+            if _check_file_id(doc, msg.id, problems):
+                reg.messages[msg.id] = msg
+                reg.documents[("messages", msg.id)] = doc
+                _check_tone(doc, msg, reg, problems)
+
+    _check_ids_across_kinds(reg, problems)
+    if not reg.municipalities or not reg.regions:
+        # Every reference check failed only because the place files did not load; their own errors say why.
+        problems[:] = [p for p in problems if p.code not in ("unknown-municipality", "unknown-area", "unknown-region")]
+    reg.problems = sort_problems(problems)
+    return reg
+
+
+def _warn_unknown_files(root: Path, folder: Path, problems: list[Problem]) -> None:
+    for path in sorted(folder.glob("*")):
+        if path.is_file() and path.suffix != ".yml" and not path.name.startswith("."):
+            problems.append(Problem.warning(path.relative_to(root), 1, 1, "ignored-file", "",
+                                            "拡張子が .yml ではないため読み込みません (ignored: not a .yml file)"))
+
+
+# ---------------------------------------------------------------- cross-file checks
+
+def _index_unique(doc: Document, keys: list[str], list_name: str, key: str, problems: list[Problem]) -> None:
+    seen: dict[str, int] = {}
+    for i, value in enumerate(keys):
+        if value in seen:
+            line, col = doc.position((list_name, i, key))
+            problems.append(Problem.error(doc.path, line, col, "duplicate-id", f"{list_name}[{i}].{key}",
+                                          f"{list_name}[{seen[value]}] と同じです (duplicate): {value!r}"))
+        seen.setdefault(value, i)
+
+
+def _check_file_id(doc: Document, id_: str, problems: list[Problem]) -> bool:
+    if doc.path.stem != id_:
+        line, col = doc.position(("id",))
+        problems.append(Problem.error(doc.path, line, col, "id-mismatch", "id",
+                                      f"id はファイル名 ({doc.path.stem}) と同じにしてください (id must equal the file name): {id_!r}"))
+        return False
+    return True
+
+
+def _check_regions(doc: Document, towns_doc: Document | None, reg: Registry, problems: list[Problem]) -> None:
+    placed: dict[str, str] = {}
+    for i, region in enumerate(reg.regions.values()):
+        for j, code in enumerate(region.municipalities):
+            line, col = doc.position(("regions", i, "municipalities", j))
+            town = reg.municipalities.get(code)
+            if town is None:
+                problems.append(Problem.error(doc.path, line, col, "unknown-municipality",
+                                              f"regions[{i}].municipalities[{j}]",
+                                              f"市町村コードが見つかりません (unknown municipality code): {code!r}"))
+            elif town.region != region.id:
+                problems.append(Problem.error(doc.path, line, col, "region-mismatch",
+                                              f"regions[{i}].municipalities[{j}]",
+                                              f"municipalities.yml では {town.region!r} 地域です (municipality is in region {town.region!r})"))
+            placed[code] = region.id
+        for j, code in enumerate(region.health_office.covers):
+            if code not in reg.municipalities:
+                line, col = doc.position(("regions", i, "health_office", "covers", j))
+                problems.append(Problem.error(doc.path, line, col, "unknown-municipality",
+                                              f"regions[{i}].health_office.covers[{j}]",
+                                              f"市町村コードが見つかりません (unknown municipality code): {code!r}"))
+    if towns_doc is None:
+        return
+    for i, town in enumerate(reg.municipalities.values()):
+        line, col = towns_doc.position(("municipalities", i, "region"))
+        if town.region not in reg.regions:
+            problems.append(Problem.error(towns_doc.path, line, col, "unknown-region", f"municipalities[{i}].region",
+                                          f"地域IDが見つかりません (unknown region id): {town.region!r}"))
+        elif town.code not in placed:
+            problems.append(Problem.error(towns_doc.path, line, col, "region-mismatch", f"municipalities[{i}].region",
+                                          f"regions.yml の {town.region!r} に含まれていません (not listed in regions.yml)"))
+
+
+def _check_listing(doc: Document, listing: Listing, reg: Registry, today: dt.date, problems: list[Problem]) -> None:
+    def err(loc: tuple, code: str, message: str) -> None:
+        line, col = doc.position(loc)
+        problems.append(Problem.error(doc.path, line, col, code, dotted(loc), message))
+
+    town = None
+    if listing.municipality is not None:
+        town = reg.municipalities.get(listing.municipality)
+        if town is None:
+            err(("municipality",), "unknown-municipality",
+                f"市町村コードが見つかりません (unknown municipality code): {listing.municipality!r}")
+    for i, area in enumerate(listing.service_area):
+        if area not in reg.municipalities and area not in reg.regions and area not in SPECIAL_AREAS:
+            err(("service_area", i), "unknown-area",
+                f"市町村コード・地域ID・prefecture・national のいずれかにしてください (unknown area): {area!r}")
+
+    loc = listing.location
+    if loc is not None and loc.lat is not None and loc.lon is not None:
+        south, north, west, east = NAGANO_BBOX
+        if not (south <= loc.lat <= north and west <= loc.lon <= east):
+            err(("location", "lat"), "coordinates-outside-nagano",
+                f"長野県の外の座標です (coordinates are outside Nagano): {loc.lat}, {loc.lon}")
+        elif town is not None and (km := distance_km(loc.lat, loc.lon, town.lat, town.lon)) > MAX_KM_FROM_TOWN:
+            err(("location", "lat"), "coordinates-far",
+                f"{town.name}から {km:.0f} km 離れています。座標か市町村コードを確認してください "
+                f"(coordinates are {km:.0f} km from the municipality)")
+    if loc is not None and town is None and listing.municipality is None:
+        err(("location",), "location-without-municipality",
+            "所在地を書くときは municipality も書いてください (a location needs a municipality)")
+
+    age = (today - listing.last_verified).days
+    if age > STALE_AFTER_DAYS:
+        line, col = doc.position(("last_verified",))
+        problems.append(Problem.warning(doc.path, line, col, "stale", "last_verified",
+                                        f"情報確認日から {age // 30} か月以上たっています。内容を確認してください "
+                                        f"(last verified more than 12 months ago): '{listing.last_verified}'"))
+    _check_tone(doc, listing, reg, problems)
+
+
+def _check_ids_across_kinds(reg: Registry, problems: list[Problem]) -> None:
+    seen: dict[str, str] = {}
+    for kind, listing in reg.all_listings():
+        if listing.id in seen:
+            doc = reg.documents[(kind, listing.id)]
+            line, col = doc.position(("id",))
+            problems.append(Problem.error(doc.path, line, col, "duplicate-id", "id",
+                                          f"data/{seen[listing.id]}/ に同じ id があります (duplicate id): {listing.id!r}"))
+        seen.setdefault(listing.id, kind)
+
+
+def _check_tone(doc: Document, obj: BaseModel, reg: Registry, problems: list[Problem]) -> None:
+    if reg.tone is None:
+        return
+    for loc, text in _texts(obj.model_dump(mode="python", exclude={"source"})):
+        for entry in reg.tone.words:
+            if entry.avoid in text:
+                line, col = doc.position(loc)
+                problems.append(Problem.warning(
+                    doc.path, line, col, "tone", dotted(loc),
+                    f"「{entry.avoid}」は避けたい言葉です。たとえば「{entry.suggest}」 "
+                    f"(wording flagged by the tone lexicon: {entry.why})"))
+
+
+def _texts(value: Any, loc: tuple = ()) -> Iterable[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, loc + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, loc + (i,))
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance; ample for 'is this marker in the right town'."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(a))

@@ -1,0 +1,205 @@
+"""Stage 4 — index: derived views built once from the validated registry.
+
+Source models mirror the YAML; everything *derived* (which windows serve a town, which it may use
+from outside, what can be reached without a phone call, "open on weekends") lives here, so
+templates only display and never decide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .checks import STALE_AFTER_DAYS, Registry, distance_km
+from .models import NO_PHONE_METHODS, Listing, Municipality, Region, TimeSlot, Window
+
+KIND_LABELS = {"windows": "相談窓口", "ibasho": "居場所", "family-groups": "家族会・親の会"}
+WIDE_LEVELS = ("regional", "prefectural")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A listing with what every page needs to show it: kind, URL, place, derived flags."""
+
+    kind: str
+    listing: Listing
+    town: Municipality | None
+    region: Region | None
+    stale: bool
+
+    @property
+    def id(self) -> str:
+        return self.listing.id
+
+    @property
+    def url(self) -> str:
+        return f"{self.kind}/{self.listing.id}/"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def level(self) -> str | None:
+        return self.listing.level if isinstance(self.listing, Window) else None
+
+    @cached_property
+    def no_phone(self) -> bool:
+        return self.listing.no_phone_ways()
+
+    @cached_property
+    def free(self) -> bool:
+        cost = self.listing.cost
+        return bool(cost and cost.free)
+
+    @cached_property
+    def slots(self) -> list[TimeSlot]:
+        slots = list(self.listing.schedule.slots) if self.listing.schedule else []
+        for phone in self.listing.contacts.phones:
+            slots.extend(phone.hours)
+        return slots
+
+    @cached_property
+    def weekend(self) -> bool:
+        return any({"sat", "sun"} & set(s.days) or s.month_days for s in self.slots)
+
+    @cached_property
+    def evening(self) -> bool:
+        """Open at or after 18:00 on some day (24-hour lines count)."""
+        return any(s.closes is not None and (s.closes > "18:00" or (s.opens is not None and s.closes <= s.opens))
+                   for s in self.slots)
+
+    @cached_property
+    def weekday(self) -> bool:
+        return any({"mon", "tue", "wed", "thu", "fri"} & set(s.days) for s in self.slots)
+
+    def point(self) -> tuple[float, float] | None:
+        loc = self.listing.location
+        if loc is not None and loc.lat is not None and loc.lon is not None and loc.precision != "municipality":
+            return loc.lat, loc.lon
+        return (self.town.lat, self.town.lon) if self.town else None
+
+    def km_from(self, town: Municipality) -> float:
+        point = self.point()
+        return distance_km(point[0], point[1], town.lat, town.lon) if point else float("inf")
+
+    def serves(self, town: Municipality) -> bool:
+        area = self.listing.service_area
+        return town.code in area or town.region in area or "prefecture" in area or "national" in area
+
+    def accepts(self, town: Municipality) -> bool:
+        """Residents of `town` may use it: it serves them, or it says it takes people from outside."""
+        if self.serves(town):
+            return True
+        accepts = self.listing.accepts_from
+        if accepts in ("anywhere", "prefecture"):
+            return True
+        if accepts == "region":
+            return self.town is not None and self.town.region == town.region
+        return False
+
+
+@dataclass
+class TownView:
+    town: Municipality
+    region: Region
+    own: list[Entry] = field(default_factory=list)
+    wide: list[Entry] = field(default_factory=list)
+    national: list[Entry] = field(default_factory=list)
+    elsewhere: list[Entry] = field(default_factory=list)
+    ibasho: list[Entry] = field(default_factory=list)
+    family_groups: list[Entry] = field(default_factory=list)
+    health_office: bool = False  # the region's 保健福祉事務所 covers this town
+
+    @property
+    def no_phone(self) -> list[Entry]:
+        """Ways to consult without a phone call, nearest first; first-class on every town page."""
+        seen, out = set(), []
+        for entry in self.own + self.elsewhere + self.wide + self.ibasho + self.family_groups + self.national:
+            if entry.no_phone and entry.accepts(self.town) and entry.id not in seen:
+                seen.add(entry.id)
+                out.append(entry)
+        return out
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"windows": len(self.own), "ibasho": sum(1 for e in self.ibasho if e.listing.municipality == self.town.code),
+                "family-groups": sum(1 for e in self.family_groups if e.listing.municipality == self.town.code)}
+
+
+@dataclass
+class Index:
+    registry: Registry
+    today: dt.date
+    entries: dict[str, list[Entry]] = field(default_factory=dict)  # kind → entries, in display order
+    towns: dict[str, TownView] = field(default_factory=dict)
+
+    def by_region(self) -> list[tuple[Region, list[Municipality]]]:
+        reg = self.registry
+        return [(region, [reg.municipalities[c] for c in region.municipalities]) for region in reg.regions.values()]
+
+    def in_region(self, region: Region, kind: str) -> list[Entry]:
+        """Listings located in the region or serving it specifically (not the whole prefecture)."""
+        codes = set(region.municipalities)
+        return [e for e in self.entries[kind]
+                if (e.listing.municipality in codes) or region.id in e.listing.service_area
+                or codes & set(e.listing.service_area)]
+
+    def wide_for_region(self, region: Region) -> list[Entry]:
+        return [e for e in self.entries["windows"] if e.level in WIDE_LEVELS
+                and (region.id in e.listing.service_area or "prefecture" in e.listing.service_area)]
+
+    @property
+    def all_entries(self) -> list[Entry]:
+        return [e for kind in self.entries for e in self.entries[kind]]
+
+    def stale_entries(self) -> list[Entry]:
+        return sorted((e for e in self.all_entries if e.stale), key=lambda e: e.listing.last_verified)
+
+
+_LEVEL_ORDER = {"municipal": 0, "private": 1, "regional": 2, "prefectural": 3, "national": 4}
+
+
+def build_index(reg: Registry, today: dt.date | None = None) -> Index:
+    today = today or dt.date.today()
+    index = Index(registry=reg, today=today)
+    for kind, listing in reg.all_listings():
+        town = reg.municipalities.get(listing.municipality or "")
+        region = reg.regions.get(town.region) if town else None
+        stale = (today - listing.last_verified).days > STALE_AFTER_DAYS
+        index.entries.setdefault(kind, []).append(Entry(kind, listing, town, region, stale))
+    for kind in ("windows", "ibasho", "family-groups"):
+        index.entries.setdefault(kind, []).sort(
+            key=lambda e: (_LEVEL_ORDER.get(e.level or "", 0), e.listing.municipality or "999999", e.listing.name_kana))
+    for town in reg.municipalities.values():
+        index.towns[town.code] = _town_view(index, town)
+    return index
+
+
+def _town_view(index: Index, town: Municipality) -> TownView:
+    reg = index.registry
+    region = reg.regions[town.region]
+    view = TownView(town=town, region=region, health_office=town.code in region.health_office.covers)
+    nearest = lambda entries: sorted(entries, key=lambda e: (e.km_from(town), e.listing.name_kana))  # noqa: E731
+    for entry in index.entries["windows"]:
+        here = entry.listing.municipality == town.code or town.code in entry.listing.service_area
+        if entry.level == "national":
+            view.national.append(entry)
+        elif here:
+            view.own.append(entry)
+        elif entry.level in WIDE_LEVELS and entry.serves(town):
+            view.wide.append(entry)
+        elif entry.accepts(town):
+            view.elsewhere.append(entry)
+    view.elsewhere = nearest(view.elsewhere)
+    for kind, bucket in (("ibasho", view.ibasho), ("family-groups", view.family_groups)):
+        # Nearby: anything that takes this town's residents, plus places in the same region
+        # (whether they take outsiders is shown on their page).
+        bucket.extend(nearest(e for e in index.entries[kind]
+                              if e.accepts(town) or (e.town is not None and e.town.region == town.region)))
+    return view
+
+
+def methods_without_phone(listing: Listing) -> list[str]:
+    return [m for m in listing.methods if m in NO_PHONE_METHODS]

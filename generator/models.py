@@ -1,0 +1,372 @@
+"""Stage 2 — models: the single source of truth for every registry file.
+
+The pydantic models mirror the YAML exactly (`extra="forbid"`: a misspelt key is an error, never
+silently dropped). JSON Schema for editors (`schemas/*.json`), the commented templates of
+`python -m generator new`, and the error messages are all derived from these classes.
+Format checks that need no other file live here; checks across files live in `checks.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+import phonenumbers
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+# ---------------------------------------------------------------- field types
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+KANA = r"^[\u3041-\u309f\u30a0-\u30ffー・\s　A-Za-z0-9（）()]+$"
+
+
+def _check_phone(value: str) -> str:
+    try:
+        parsed = phonenumbers.parse(value, "JP")
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number_for_region(parsed, "JP"):
+        raise PydanticCustomError("phone-invalid",
+                                  "電話番号の形式が正しくありません (not a valid Japanese phone number)")
+    return value
+
+
+_BAD_SCHEMES = ("javascript:", "data:", "vbscript:", "file:")
+
+
+def _check_url(value: str, allow_http: bool) -> str:
+    lowered = re.sub(r"\s", "", value).lower()
+    if lowered.startswith(_BAD_SCHEMES):
+        raise PydanticCustomError("url-scheme-forbidden",
+                                  "このリンクは使えません (javascript:/data: links are not allowed)")
+    if lowered.startswith("http://") and not allow_http:
+        raise PydanticCustomError("url-not-https",
+                                  "リンクは https:// で始めてください (links must use https)")
+    if not re.match(r"^https?://[^\s/?#<>\"']+\.[^\s/?#<>\"']+(?:[/?#][^\s<>\"]*)?$", value):
+        raise PydanticCustomError("url-invalid",
+                                  "リンクの形式が正しくありません (not a valid web address)")
+    return value
+
+
+def _check_https(value: str) -> str:
+    return _check_url(value, allow_http=False)
+
+
+def _check_source_url(value: str) -> str:
+    # A source is evidence, not a link we send people to: http is accepted where the source has no https.
+    return _check_url(value, allow_http=True)
+
+
+def _check_email(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+", value):
+        raise PydanticCustomError("email-invalid",
+                                  "メールアドレスの形式が正しくありません (not a valid e-mail address; use ASCII characters only)")
+    return value
+
+
+def _check_time(value: str) -> str:
+    match = re.fullmatch(r"([01]?\d|2[0-4]):([0-5]\d)", value)
+    if not match or (match.group(1) == "24" and match.group(2) != "00"):
+        raise PydanticCustomError("time-invalid",
+                                  "時刻は 08:30 のように書いてください (write times as HH:MM, e.g. 08:30)")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _check_not_future(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise PydanticCustomError("date-in-future",
+                                  "未来の日付は使えません (date is in the future)")
+    return value
+
+
+Phone = Annotated[str, AfterValidator(_check_phone)]
+HttpsUrl = Annotated[str, AfterValidator(_check_https)]
+SourceUrl = Annotated[str, AfterValidator(_check_source_url)]
+Email = Annotated[str, AfterValidator(_check_email)]
+Time = Annotated[str, AfterValidator(_check_time), Field(examples=["08:30"])]
+PastDate = Annotated[dt.date, AfterValidator(_check_not_future)]
+Text = Annotated[str, Field(min_length=1)]
+MunicipalityCode = Annotated[str, Field(pattern=r"^\d{6}$")]
+# A source's date is whatever the source states ("2020頃" too); an unquoted YAML date is read as text.
+DateText = Annotated[str, BeforeValidator(lambda v: v.isoformat() if isinstance(v, dt.date) else v)]
+
+Method = Literal["phone", "email", "line", "visit", "home-visit", "outreach", "online", "letter"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Audience = Literal["person", "family", "supporter", "anyone"]
+Pillar = Literal["知ってください", "問題視しないでください", "寄り添ってください", "必要としたときに手助けしてください"]
+
+NO_PHONE_METHODS = ("email", "line", "online", "letter")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+# ---------------------------------------------------------------- shared parts
+
+class SourceRef(Strict):
+    """Where a fact comes from. Real listings always name a public page or a dated confirmation."""
+
+    title: str | None = Field(None, description="資料名 (title of the source)")
+    url: SourceUrl | None = Field(None, description="資料の URL (address of the source)")
+    date: DateText | None = Field(None, description="資料の日付 (date as the source states it)")
+    note: str | None = Field(None, description="補足 (e.g. 2026年11月に町の担当者が電話で確認)")
+
+    @model_validator(mode="after")
+    def _url_or_note(self) -> "SourceRef":
+        if not (self.url or self.note or self.title):
+            raise PydanticCustomError("source-empty",
+                                      "出典には url か note を書いてください (a source needs a url or a note)")
+        return self
+
+
+Sources = Annotated[list[SourceRef], Field(min_length=1, description="出典 (where the facts come from)")]
+
+
+class Operator(Strict):
+    name: Text = Field(description="運営者名")
+    type: Literal["municipality", "prefecture", "national", "social-welfare-council", "npo",
+                  "company", "peer-group", "other"] = Field(description="運営者の種類")
+
+
+class Location(Strict):
+    address: str | None = Field(None, description="住所 (precision: municipality なら公開されません)")
+    postal_code: str | None = Field(None, pattern=r"^\d{3}-\d{4}$", description="郵便番号 (例: 380-0000)")
+    lat: float | None = Field(None, description="緯度 (省略すると市町村の代表点に表示)")
+    lon: float | None = Field(None, description="経度")
+    precision: Literal["exact", "approximate", "municipality"] = Field(
+        description="exact=正確 / approximate=おおよそ / municipality=市町村名だけ公開し住所を出さない")
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> "Location":
+        if (self.lat is None) != (self.lon is None):
+            raise PydanticCustomError("coordinates-incomplete",
+                                      "緯度と経度は両方書いてください (give both lat and lon, or neither)")
+        return self
+
+
+class TimeSlot(Strict):
+    """One recurring opening: e.g. mon–fri 08:30–17:15, or the 2nd Saturday 13:30–16:00."""
+
+    days: list[Weekday] = Field(default_factory=list, description="曜日 (mon tue wed thu fri sat sun)")
+    nth: list[Annotated[int, Field(ge=-1, le=5)]] = Field(
+        default_factory=list, description="第何週か (2 = 第2, -1 = 最終)。空なら毎週")
+    month_days: list[Annotated[int, Field(ge=1, le=31)]] = Field(
+        default_factory=list, description="毎月の日付 (例: 10 = 毎月10日)")
+    opens: Time | None = Field(None, description="開始時刻 (例: 08:30)")
+    closes: Time | None = Field(None, description="終了時刻 (例: 17:15。開始より前なら翌日)")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _has_when(self) -> "TimeSlot":
+        if not self.days and not self.month_days:
+            raise PydanticCustomError("schedule-no-days",
+                                      "曜日 (days) か日付 (month_days) を書いてください (give days or month_days)")
+        if 0 in self.nth:
+            raise PydanticCustomError("schedule-nth", "第何週かは 1〜5 か -1 (最終) です (nth must be 1..5 or -1)")
+        return self
+
+
+class Schedule(Strict):
+    slots: list[TimeSlot] = Field(default_factory=list, description="受付・開催の時間")
+    holidays_closed: bool | None = Field(None, description="祝日は休みか")
+    note: str | None = Field(None, description="補足 (例: 年末年始は休み)")
+
+
+class PhoneContact(Strict):
+    number: Phone = Field(description="電話番号 (例: 026-000-0000)")
+    label: str | None = Field(None, description="用途 (例: 子ども専用)")
+    extension: str | None = Field(None, pattern=r"^\d{1,6}$", description="内線番号")
+    hours: list[TimeSlot] = Field(default_factory=list, description="この番号の受付時間")
+    hours_note: str | None = Field(None, description="受付時間の補足")
+    toll_free: bool | None = Field(None, description="通話料無料か")
+
+
+class LineContact(Strict):
+    name: Text = Field(description="LINE アカウント名")
+    line_id: str | None = Field(None, description="LINE ID (例: @example)")
+    url: HttpsUrl | None = None
+    note: str | None = None
+
+
+class Contacts(Strict):
+    phones: list[PhoneContact] = Field(default_factory=list)
+    emails: list[Email] = Field(default_factory=list)
+    line: list[LineContact] = Field(default_factory=list)
+    chat: HttpsUrl | None = Field(None, description="チャット相談のページ")
+    web_form: HttpsUrl | None = Field(None, description="相談フォーム")
+    website: HttpsUrl | None = Field(None, description="ウェブサイト")
+
+    def reachable(self) -> bool:
+        return bool(self.phones or self.emails or self.line or self.chat or self.web_form or self.website)
+
+
+class Cost(Strict):
+    free: bool | None = Field(None, description="無料か (わからなければ書かない)")
+    note: str | None = Field(None, description="費用の補足 (例: 通話料がかかります)")
+
+
+# ---------------------------------------------------------------- listings
+
+class Listing(Strict):
+    """Fields shared by windows, ibasho and family groups."""
+
+    id: str = Field(pattern=SLUG, description="ID。ファイル名と同じ英小文字・数字・ハイフン")
+    name: Text = Field(description="名称")
+    name_kana: str = Field(pattern=KANA, description="名称のよみ (ひらがな・カタカナ)")
+    operator: Operator
+    municipality: MunicipalityCode | None = Field(
+        None, description="所在する市町村のコード (全国・オンラインのみなら省略)")
+    service_area: list[str] = Field(
+        min_length=1, description="対象地域: 市町村コード、地域ID、prefecture (県全体)、national (全国)")
+    accepts_from: Literal["own-municipality", "region", "prefecture", "anywhere"] | None = Field(
+        None, description="どこに住む人を受け入れるか (出典に書かれていなければ省略)")
+    location: Location | None = None
+    methods: list[Method] = Field(min_length=1, description="相談・参加の方法")
+    contacts: Contacts = Field(default_factory=Contacts)
+    schedule: Schedule | None = None
+    cost: Cost | None = None
+    anonymous_ok: bool | None = Field(None, description="名前を言わずに相談できるか (わからなければ書かない)")
+    family_only_ok: bool | None = Field(None, description="家族だけの相談ができるか")
+    reservation: Literal["required", "preferred", "not-needed"] | None = None
+    audience: list[Audience] = Field(min_length=1, description="対象 (person=ご本人 family=ご家族 supporter=支援者 anyone=どなたでも)")
+    languages: list[str] = Field(default_factory=lambda: ["ja"])
+    accessibility: str | None = None
+    description: Text = Field(description="説明 (やさしい言葉で)")
+    last_verified: PastDate = Field(description="情報確認日 (出典でその事実が確認できた日)")
+    source: Sources
+    updated_by: str | None = Field(None, description="更新した人・部署")
+
+    @model_validator(mode="after")
+    def _reachable(self) -> "Listing":
+        visitable = self.location is not None and self.location.address and self.location.precision != "municipality"
+        if not self.contacts.reachable() and not visitable:
+            raise PydanticCustomError("no-contact",
+                                      "連絡先か住所を少なくとも1つ書いてください (give at least one way to reach this listing)")
+        return self
+
+    def no_phone_ways(self) -> bool:
+        """Reachable without a phone call: the path the prefecture's phone-only centre lacked."""
+        by_method = any(m in NO_PHONE_METHODS for m in self.methods)
+        return by_method and bool(self.contacts.emails or self.contacts.line or self.contacts.chat
+                                  or self.contacts.web_form or "letter" in self.methods)
+
+
+class Window(Listing):
+    """相談窓口"""
+
+    level: Literal["municipal", "regional", "prefectural", "national", "private"] = Field(
+        description="窓口の範囲")
+    staff: list[str] = Field(default_factory=list, description="対応する職種 (例: 保健師)")
+
+
+class Ibasho(Listing):
+    """居場所"""
+
+    drop_in: bool | None = Field(None, description="予約なしで立ち寄れるか")
+    just_being_ok: bool | None = Field(None, description="何もせずにいるだけでもよいか")
+    activities: list[str] = Field(default_factory=list)
+    online: bool = Field(False, description="オンラインの居場所か")
+
+
+class FamilyGroup(Listing):
+    """家族会・親の会"""
+
+    meeting_pattern: str | None = Field(None, description="開催の頻度 (例: 毎月第2土曜)")
+    format: Literal["in-person", "online", "both"] | None = None
+    affiliation: str | None = Field(None, description="加盟団体 (例: KHJ)")
+    first_contact: str | None = Field(None, description="初めての方はどうすればよいか")
+
+
+class Message(Strict):
+    """メッセージ: the site's own words to each audience."""
+
+    id: str = Field(pattern=SLUG)
+    audience: Literal["person", "family", "supporter", "community"]
+    title: Text
+    body: Text
+    pillars: list[Pillar] = Field(min_length=1)
+    order: int = 100
+    source: Sources
+
+
+# ---------------------------------------------------------------- places and site
+
+class Municipality(Strict):
+    code: MunicipalityCode
+    name: Text
+    kana: str = Field(pattern=KANA)
+    romaji: Text
+    type: Literal["市", "町", "村"]
+    county: str | None = None
+    region: str = Field(pattern=SLUG)
+    lat: float
+    lon: float
+    # As the source lists it: three village sites still had no https (see ../shared/reference/).
+    website: SourceUrl
+    source: Sources
+
+
+class MunicipalitiesFile(Strict):
+    municipalities: list[Municipality] = Field(min_length=1)
+
+
+class HealthOffice(Strict):
+    name: Text
+    covers: list[MunicipalityCode] = Field(description="管轄の市町村")
+    note: str | None = None
+    source: Sources
+
+
+class Region(Strict):
+    id: str = Field(pattern=SLUG)
+    name: Text
+    kana: str = Field(pattern=KANA)
+    municipalities: list[MunicipalityCode] = Field(min_length=1)
+    health_office: HealthOffice
+    source: Sources
+
+
+class RegionsFile(Strict):
+    regions: list[Region] = Field(min_length=1)
+
+
+class PrefecturalCentre(Strict):
+    """A place whose existence is sourced but whose contact details are not: prose only, never a listing."""
+
+    name: Text
+    description: Text
+    source: Sources
+
+
+class Site(Strict):
+    title: Text
+    short_title: Text
+    description: Text
+    repository: HttpsUrl = Field(description="GitHub repository; edit links are built from it")
+    branch: str = "main"
+    license: Text
+    hero: Text
+    hero_lead: Text
+    prefectural_centre: PrefecturalCentre
+    national_portals: list[SourceRef] = Field(default_factory=list)
+    family_networks: list[SourceRef] = Field(default_factory=list)
+
+
+class ToneEntry(Strict):
+    avoid: Text
+    suggest: Text
+    why: Text
+
+
+class ToneFile(Strict):
+    words: list[ToneEntry] = Field(min_length=1)
+
+
+LISTING_KINDS: dict[str, type[Listing]] = {
+    "windows": Window,
+    "ibasho": Ibasho,
+    "family-groups": FamilyGroup,
+}

@@ -1,0 +1,182 @@
+"""Stage 5 — render: ordinary Markdown page files from the index, through Jinja2 templates.
+
+`render_pages()` returns {docs-relative path: Markdown text}. The MkDocs hook adds them to the
+build as generated files; `python -m generator pages DIR` writes them to a folder, so any engine
+that reads Markdown (MkDocs today, its successor tomorrow) can build the same site.
+
+Escaping: every template is autoescaped; data that lands in Markdown context (headings) goes
+through the `md` filter, which also entity-encodes Markdown punctuation so data cannot add links,
+emphasis or HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+from typing import Iterable
+
+import phonenumbers
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .index import KIND_LABELS, Entry, Index
+from .models import Listing, PhoneContact, TimeSlot
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+DAY_JA = {"mon": "月", "tue": "火", "wed": "水", "thu": "木", "fri": "金", "sat": "土", "sun": "日"}
+WEEK = list(DAY_JA)
+METHOD_JA = {"phone": "電話", "email": "メール", "line": "LINE", "visit": "来所 (出向いて相談)",
+             "home-visit": "訪問 (自宅に来てもらう)", "outreach": "出張相談", "online": "オンライン・チャット",
+             "letter": "手紙"}
+AUDIENCE_JA = {"person": "ご本人", "family": "ご家族", "supporter": "支援者", "anyone": "どなたでも",
+               "community": "地域の方"}
+LEVEL_JA = {"municipal": "市町村の窓口", "regional": "広域の窓口", "prefectural": "県の窓口",
+            "national": "全国の窓口", "private": "民間の窓口"}
+ACCEPTS_JA = {"own-municipality": "その市町村にお住まいの方", "region": "同じ地域 (広域圏) にお住まいの方",
+              "prefecture": "長野県内にお住まいの方", "anywhere": "どこにお住まいの方でも"}
+RESERVATION_JA = {"required": "予約が必要です", "preferred": "予約をおすすめします", "not-needed": "予約はいりません"}
+OPERATOR_JA = {"municipality": "市町村", "prefecture": "県", "national": "国", "social-welfare-council": "社会福祉協議会",
+               "npo": "NPO", "company": "会社", "peer-group": "当事者グループ", "other": "その他"}
+FORMAT_JA = {"in-person": "会って話す", "online": "オンライン", "both": "会って話す・オンライン"}
+
+
+# ---------------------------------------------------------------- formatting helpers
+
+def md(text: object) -> Markup:
+    """Escape for Markdown context: HTML-escape, then entity-encode Markdown punctuation."""
+    escaped = html.escape(str(text), quote=True)
+    return Markup(re.sub(r"[\\`*_{}\[\]()#+\-.!|~>:^=]", lambda m: f"&#{ord(m.group())};", escaped))
+
+
+def paragraphs(text: str) -> Markup:
+    """Plain text with blank-line paragraphs → escaped <p> elements."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return Markup("".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in parts))
+
+
+def days_ja(days: list[str]) -> str:
+    ordered = sorted(set(days), key=WEEK.index)
+    if len(ordered) == 7:
+        return "毎日"
+    if ordered == WEEK[:5]:
+        return "平日 (月〜金)"
+    idx = [WEEK.index(d) for d in ordered]
+    if len(idx) >= 3 and idx == list(range(idx[0], idx[-1] + 1)):
+        return f"{DAY_JA[ordered[0]]}〜{DAY_JA[ordered[-1]]}曜"
+    return "・".join(DAY_JA[d] for d in ordered) + "曜"
+
+
+def _clock(value: str) -> str:
+    hour, minute = value.split(":")
+    return f"{int(hour)}:{minute}"
+
+
+def slot_ja(slot: TimeSlot) -> str:
+    """第2土曜 13:30〜16:00 / 平日 (月〜金) 8:30〜17:15 / 毎日 24時間 / 毎月10日 8:00〜翌8:00"""
+    when = []
+    if slot.days:
+        if slot.nth:
+            nth = "・".join("最終" if n == -1 else f"第{n}" for n in slot.nth)
+            when.append(f"毎月{nth}" + "・".join(DAY_JA[d] for d in sorted(set(slot.days), key=WEEK.index)) + "曜")
+        else:
+            when.append(days_ja(slot.days))
+    if slot.month_days:
+        when.append("毎月" + "・".join(f"{d}日" for d in slot.month_days))
+    text = " ".join(when)
+    if slot.opens and slot.closes:
+        if slot.opens == "00:00" and slot.closes == "24:00":
+            text += " 24時間"
+        elif slot.closes <= slot.opens:
+            text += f" {_clock(slot.opens)}〜翌{_clock(slot.closes)}"
+        else:
+            text += f" {_clock(slot.opens)}〜{_clock(slot.closes)}"
+    elif slot.opens:
+        text += f" {_clock(slot.opens)}〜"
+    if slot.note:
+        text += f" ({slot.note})"
+    return text
+
+
+def tel_uri(phone: PhoneContact) -> str:
+    parsed = phonenumbers.parse(phone.number, "JP")
+    uri = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.RFC3966)
+    return uri + (f";ext={phone.extension}" if phone.extension else "")
+
+
+def date_ja(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def months_since(value: dt.date, today: dt.date) -> int:
+    return (today.year - value.year) * 12 + today.month - value.month
+
+
+# ---------------------------------------------------------------- environment and pages
+
+def environment(index: Index) -> Environment:
+    # Comments are {## ##}: Markdown heading ids `{#id}` would otherwise open a Jinja comment.
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                      comment_start_string="{##", comment_end_string="##}",
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
+                       date_ja=date_ja)
+    site = index.registry.site
+    env.globals.update(
+        site=site, index=index, reg=index.registry, today=index.today,
+        METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
+        RESERVATION_JA=RESERVATION_JA, OPERATOR_JA=OPERATOR_JA, FORMAT_JA=FORMAT_JA, KIND_LABELS=KIND_LABELS,
+        months_since=lambda d: months_since(d, index.today),
+        edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
+        source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
+    )
+    return env
+
+
+def _depth(path: str) -> int:
+    """How many folders deep the page's URL is (use_directory_urls: a/b.md → /a/b/)."""
+    parts = path[:-3].split("/")
+    if parts[-1] == "index":
+        parts = parts[:-1]
+    return len(parts)
+
+
+def render_pages(index: Index) -> dict[str, str]:
+    env = environment(index)
+    reg = index.registry
+    pages: dict[str, str] = {}
+
+    def page(path: str, template: str, **context) -> None:
+        root = "../" * _depth(path)
+        pages[path] = env.get_template(template).render(root=root, path=path, **context)
+
+    page("index.md", "home.md.j2")
+    for audience, path in (("person", "person.md"), ("family", "family.md"), ("supporter", "supporters.md")):
+        page(path, "door.md.j2", audience=audience)
+    page("municipalities/index.md", "municipalities.md.j2")
+    for code, view in index.towns.items():
+        page(f"municipalities/{code}.md", "town.md.j2", view=view)
+    page("regions/index.md", "regions.md.j2")
+    for region in reg.regions.values():
+        page(f"regions/{region.id}.md", "region.md.j2", region=region)
+    for kind in KIND_LABELS:
+        page(f"{kind}/index.md", "list.md.j2", kind=kind, entries=index.entries[kind])
+        for entry in index.entries[kind]:
+            page(f"{kind}/{entry.id}.md", "listing.md.j2", entry=entry, listing=entry.listing, kind=kind)
+    page("messages/index.md", "messages.md.j2")
+    page("status/index.md", "status.md.j2")
+    return pages
+
+
+def write_pages(pages: dict[str, str], out: Path) -> Iterable[Path]:
+    for rel, text in pages.items():
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        yield target
+
+
+def listing_methods(listing: Listing) -> list[str]:
+    return [METHOD_JA[m] for m in listing.methods]
