@@ -115,7 +115,7 @@ def _describe(err: dict[str, Any], loc: tuple) -> tuple[str, str]:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    text = repr(value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 

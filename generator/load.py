@@ -42,16 +42,16 @@ class Document:
         return self.positions.get(loc, (1, 1))
 
 
+class _AliasRefused(yaml.MarkedYAMLError):
+    pass
+
+
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2-like scalars and no aliases."""
 
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML signature
         if self.check_event(AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                problem="anchors and aliases (&, *) are not allowed",
-                problem_mark=event.start_mark,
-            )
+            raise _AliasRefused(problem="alias", problem_mark=self.peek_event().start_mark)
         return super().compose_node(parent, index)
 
 
@@ -99,6 +99,11 @@ def load_file(path: Path, shown_as: Path | None = None) -> Document:
     loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
+    except _AliasRefused as exc:
+        mark = exc.problem_mark
+        raise LoadError(Problem.error(shown, mark.line + 1, mark.column + 1, "yaml-alias", "",
+                                      "& や * (アンカー・エイリアス) は使えません。値をそのまま書いてください "
+                                      "(YAML anchors and aliases are not allowed)")) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

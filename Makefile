@@ -1,0 +1,57 @@
+# One entry point. Each target sets up what it needs on a fresh Debian machine with Python 3.11.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve build test validate report schema bench browser lock clean
+
+## make serve: set up, validate, and serve the site at http://127.0.0.1:8000 (reloads on data/, docs/, overrides/ edits)
+serve: $(STAMP)
+	$(BIN)/python -m generator validate
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+## make build: validate and write the deployable site/ (atomically; a failure keeps the previous site/)
+build: $(STAMP)
+	$(BIN)/python -m generator build
+
+## make test: set up everything (Debian chromium and Japanese fonts included) and run the whole suite
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+validate: $(STAMP)
+	$(BIN)/python -m generator validate
+
+report: $(STAMP)
+	$(BIN)/python -m generator report
+
+schema: $(STAMP)
+	$(BIN)/python -m generator schema
+
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# Browser tests drive Debian's chromium (never a downloaded browser); it brings no Japanese font.
+browser:
+	@if ! command -v chromium >/dev/null || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+	  echo "installing Debian chromium and fonts-noto-cjk"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+## make lock: re-resolve requirements*.txt into requirements.lock
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet -r requirements.txt -r requirements-dev.txt
+	{ echo "# Full pinned set for the virtual environment (make lock regenerates it from requirements*.txt)."; \
+	  .venv-lock/bin/pip freeze; } > requirements.lock
+	rm -rf .venv-lock
+
+clean:
+	rm -rf site .site-* $(VENV)

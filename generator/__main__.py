@@ -1,0 +1,153 @@
+"""Command line: `python -m generator validate | new KIND ID | schema [--check] | pages DIR | build | report`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .checks import load_registry
+from .index import build_index
+from .pipeline import ROOT, generate
+from .problems import InvalidData
+from .render import write_pages
+from .schema import KINDS, stale_schemas, template_text, write_schemas
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    registry = load_registry(args.root)
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    for problem in registry.problems:
+        print(problem.format())
+        if annotate:
+            print(problem.annotation())
+    errors = len(registry.errors)
+    warnings = len(registry.problems) - errors
+    listings = sum(1 for _ in registry.all_listings())
+    print(f"{errors} 件のエラー、{warnings} 件の注意 ({errors} errors, {warnings} warnings) — "
+          f"掲載 {listings} 件、メッセージ {len(registry.messages)} 件、市町村 {len(registry.municipalities)}")
+    return 1 if errors else 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    folder, _model = KINDS[args.kind]
+    text = template_text(args.kind, args.id)
+    if args.stdout:
+        sys.stdout.write(text)
+        return 0
+    target = args.root / "data" / folder / f"{args.id}.yml"
+    if target.exists():
+        print(f"{target.relative_to(args.root)} はすでにあります (already exists)", file=sys.stderr)
+        return 1
+    target.write_text(text, encoding="utf-8")
+    print(f"{target.relative_to(args.root)} を作りました (written). 必須の項目を書いてください。")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    folder = args.root / "schemas"
+    if args.check:
+        stale = stale_schemas(folder)
+        for name in stale:
+            print(f"schemas/{name}.schema.json is stale: run `python -m generator schema`")
+        return 1 if stale else 0
+    for path in write_schemas(folder):
+        print(path.relative_to(args.root))
+    return 0
+
+
+def cmd_pages(args: argparse.Namespace) -> int:
+    try:
+        _registry, _index, pages = generate(args.root)
+    except InvalidData as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    count = sum(1 for _ in write_pages(pages, args.out))
+    print(f"{count} pages written to {args.out}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build into a temporary folder and swap it in only when everything succeeded.
+
+    A failure at any stage leaves the previous site/ exactly as it was: residents keep the last good site.
+    """
+    site = args.root / args.site_dir
+    if cmd_validate(argparse.Namespace(root=args.root)) != 0:
+        print(f"エラーがあるため {args.site_dir}/ は更新しません (errors: {args.site_dir}/ left untouched)", file=sys.stderr)
+        return 1
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=args.root))
+    try:
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+                                 "--config-file", str(args.root / "mkdocs.yml"), "--site-dir", str(staging)],
+                                cwd=args.root, env=env)
+        if result.returncode != 0 or not (staging / "index.html").exists():
+            print(f"ビルドに失敗したため {args.site_dir}/ は更新しません (build failed: {args.site_dir}/ left untouched)",
+                  file=sys.stderr)
+            return 1
+        _swap(staging, site)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(f"{args.site_dir}/ を更新しました (site written)")
+    return 0
+
+
+def _swap(new: Path, site: Path) -> None:
+    old = site.with_name(site.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site.exists():
+        site.rename(old)
+    new.rename(site)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    registry = load_registry(args.root)
+    if registry.errors:
+        return cmd_validate(args)
+    index = build_index(registry)
+    lacking = [v.town.name for v in index.towns.values() if not v.own]
+    print(f"市町村の窓口がない市町村 (no municipal window): {len(lacking)} / {len(index.towns)}")
+    print("  " + "、".join(lacking))
+    for kind in ("ibasho", "family-groups"):
+        towns = {e.listing.municipality for e in index.entries[kind]}
+        print(f"{kind}: {len(index.entries[kind])} 件, {len(towns - {None})} 市町村")
+    stale = index.stale_entries()
+    print(f"確認から1年以上 (older than 12 months): {len(stale)} 件")
+    for entry in stale:
+        print(f"  {entry.listing.last_verified}  data/{entry.kind}/{entry.id}.yml  {entry.listing.name}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser.add_argument("--root", type=Path, default=ROOT, help="project root (holds data/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("validate", help="check every data file; exit 1 on any error").set_defaults(func=cmd_validate)
+    new = sub.add_parser("new", help="write a commented template for a new listing or message")
+    new.add_argument("kind", choices=list(KINDS))
+    new.add_argument("id", help="ascii id = file name, e.g. iijima-hikikomori-sodan")
+    new.add_argument("--stdout", action="store_true")
+    new.set_defaults(func=cmd_new)
+    schema = sub.add_parser("schema", help="write schemas/*.json from the models")
+    schema.add_argument("--check", action="store_true", help="exit 1 when a schema file is stale")
+    schema.set_defaults(func=cmd_schema)
+    pages = sub.add_parser("pages", help="write the generated Markdown pages to a folder")
+    pages.add_argument("out", type=Path)
+    pages.set_defaults(func=cmd_pages)
+    build = sub.add_parser("build", help="validate and build site/ atomically")
+    build.add_argument("--site-dir", default="site")
+    build.set_defaults(func=cmd_build)
+    sub.add_parser("report", help="coverage and freshness").set_defaults(func=cmd_report)
+    args = parser.parse_args(argv)
+    args.root = args.root.resolve()
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Stage 1: YAML is read with the position of every field, and YAML's traps are refused."""
+
+from pathlib import Path
+
+import pytest
+
+from generator.load import LoadError, load_file
+
+
+def write(tmp_path: Path, text: str | bytes) -> Path:
+    path = tmp_path / "x.yml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+def test_positions_point_at_keys_and_items(tmp_path):
+    doc = load_file(write(tmp_path, "# c\nid: a\ncontacts:\n  phones:\n    - number: '026'\n"))
+    assert doc.positions[("id",)] == (2, 1)
+    assert doc.positions[("contacts", "phones", 0, "number")] == (5, 7)
+    # a missing key falls back to its nearest written parent
+    assert doc.position(("contacts", "phones", 0, "label")) == (5, 7)
+
+
+def test_times_and_words_stay_text(tmp_path):
+    doc = load_file(write(tmp_path, "opens: 8:30\nanswer: no\nflag: true\ncount: 3\nday: 2026-01-31\n"))
+    assert doc.data["opens"] == "8:30"  # YAML 1.1 would give 510
+    assert doc.data["answer"] == "no"   # YAML 1.1 would give False
+    assert doc.data["flag"] is True and doc.data["count"] == 3
+    assert str(doc.data["day"]) == "2026-01-31"
+
+
+def test_bom_is_ignored(tmp_path):
+    assert load_file(write(tmp_path, b"\xef\xbb\xbfid: a\n")).data == {"id": "a"}
+
+
+@pytest.mark.parametrize("text, code, line", [
+    ("a: 1\na: 2\n", "duplicate-key", 2),
+    ("a: &x [1]\nb: *x\n", "yaml-alias", 2),
+    ("a:\n\tb: 1\n", "yaml-tab", 2),
+    ("", "empty-file", 1),
+    ("a: [1\n", "yaml-syntax", 2),
+])
+def test_refused_with_position(tmp_path, text, code, line):
+    with pytest.raises(LoadError) as err:
+        load_file(write(tmp_path, text))
+    assert err.value.problem.code == code
+    assert err.value.problem.line == line
+
+
+def test_billion_laughs_is_refused_fast(tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8))
+    with pytest.raises(LoadError) as err:
+        load_file(write(tmp_path, bomb))
+    assert err.value.problem.code == "yaml-alias"
+
+
+def test_deep_nesting_is_refused(tmp_path):
+    with pytest.raises(LoadError) as err:
+        load_file(write(tmp_path, "a: " + "[" * 60 + "]" * 60 + "\n"))
+    assert err.value.problem.code == "too-deep"
