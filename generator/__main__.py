@@ -83,10 +83,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=args.root))
     try:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+        # Not --quiet: it hides warnings from --strict's counter, and a broken link would pass.
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
                                  "--config-file", str(args.root / "mkdocs.yml"), "--site-dir", str(staging)],
-                                cwd=args.root, env=env)
+                                cwd=args.root, env=env, capture_output=True, text=True)
         if result.returncode != 0 or not (staging / "index.html").exists():
+            sys.stderr.write("\n".join(line for line in result.stderr.splitlines() if not line.startswith("  - ")) + "\n")
             print(f"ビルドに失敗したため {args.site_dir}/ は更新しません (build failed: {args.site_dir}/ left untouched)",
                   file=sys.stderr)
             return 1

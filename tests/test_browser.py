@@ -1,0 +1,136 @@
+"""What a resident sees, in Debian's chromium driven by Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT
+from generator.checks import load_registry
+
+pytestmark = pytest.mark.browser
+playwright = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    handler = functools.partial(QuietHandler, directory=str(built_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized page that records every request it makes."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", is_mobile=True)
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    assert context.cookies() == [], "the site must set no cookie"
+    hosts = {urlparse(url).hostname for url in page.requests if not url.startswith(("data:", "blob:"))}
+    assert hosts <= {"127.0.0.1"}, f"requests left the site: {hosts}"
+    context.close()
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_home_leads_with_the_message_and_three_doors(phone, server):
+    phone.goto(server + "/")
+    main = phone.locator("article")
+    assert main.locator(".hub-hero__message").inner_text() == "ひきこもりは、ダメなことではありません。"
+    doors = main.locator(".hub-doors a")
+    assert doors.all_inner_texts()[0].startswith("ご本人の方")
+    assert [d.locator(".hub-door__title").inner_text() for d in doors.all()] == ["ご本人の方", "ご家族の方", "支援者・地域の方"]
+    # message before everything else in the content
+    hero_y = main.locator(".hub-hero").bounding_box()["y"]
+    assert hero_y < doors.first.bounding_box()["y"]
+    assert phone.evaluate("document.cookie") == ""
+    assert no_horizontal_scroll(phone)
+
+
+def test_three_taps_from_home_to_a_way_to_talk(phone, server):
+    phone.goto(server + "/")
+    phone.get_by_role("link", name="飯島町", exact=True).click()      # tap 1: the town
+    phone.wait_for_url("**/municipalities/203840/")
+    phone.get_by_role("link", name="あなたのいばしょ チャット相談").first.click()  # tap 2: a listing
+    phone.wait_for_url("**/windows/anata-no-ibasho-chat/")
+    chat = phone.get_by_role("link", name="チャットで相談する (https://talkme.jp/chat/)")
+    assert chat.get_attribute("href") == "https://talkme.jp/chat/"  # tap 3 would open the chat
+
+
+def test_town_without_listings_says_so_and_shows_the_no_phone_path(phone, server):
+    phone.goto(server + "/municipalities/203840/")
+    assert phone.locator("h1").inner_text() == "飯島町"
+    own = phone.locator("#own + .hub-empty")
+    assert "飯島町の相談窓口は、このサイトにはまだ登録されていません" in own.inner_text()
+    assert own.get_by_role("link", name="公式サイト").get_attribute("href").startswith("http")
+    no_phone_heading = phone.locator("#no-phone")
+    assert no_phone_heading.inner_text() == "電話をかけずに相談できるところ"
+    assert no_phone_heading.bounding_box()["y"] < phone.locator("#own").bounding_box()["y"]
+    cards = phone.locator("#no-phone ~ .hub-cards").first.locator(".hub-card__title")
+    names = cards.all_inner_texts()
+    assert "あなたのいばしょ チャット相談" in names and "こころのほっとチャット" in names
+    assert "伊那保健福祉事務所" in phone.locator("#wide ~ .hub-note").first.inner_text()
+    assert no_horizontal_scroll(phone)
+
+
+def test_town_with_listings_offers_tap_to_call(phone, server):
+    phone.goto(server + "/municipalities/202011/")
+    own_cards = phone.locator("#own + .hub-cards .hub-card")
+    titles = own_cards.locator(".hub-card__title").all_inner_texts()
+    assert "長野市生活就労支援センター「まいさぽ長野市」" in titles
+    call = own_cards.locator("a.hub-tel", has_text="026-219-6880")
+    assert call.get_attribute("href") == "tel:+81-26-219-6880"
+    box = call.bounding_box()
+    assert box["height"] >= 40  # a large tap target
+
+
+def test_list_filter_narrows_to_anonymous_windows(phone, server):
+    phone.goto(server + "/windows/")
+    registry = load_registry(ROOT)
+    total = len(registry.windows)
+    anonymous = sum(1 for w in registry.windows.values() if w.anonymous_ok)
+    assert phone.locator(".hub-card:visible").count() == total
+    phone.get_by_label("名前を言わなくてよい").check()
+    assert phone.locator(".hub-card:visible").count() == anonymous
+    assert phone.locator(".hub-filters__count").inner_text() == f"{anonymous}件 表示しています (全{total}件)"
+    phone.get_by_label("LINE").check()
+    line_anon = sum(1 for w in registry.windows.values() if w.anonymous_ok and "line" in w.methods)
+    assert phone.locator(".hub-card:visible").count() == line_anon
+
+
+def test_listing_page_reads_plainly(phone, server):
+    phone.goto(server + "/ibasho/ina-maisapo-room/")
+    text = phone.locator("article").inner_text()
+    assert "毎月最終金曜 20:00〜21:00" in text
+    assert "名前を言わずに相談できます" in text
+    assert "情報確認日" in text and "2023年11月1日" in text
+    edit = phone.get_by_role("link", name="この情報を修正する")
+    assert edit.get_attribute("href").endswith("/edit/main/data/ibasho/ina-maisapo-room.yml")

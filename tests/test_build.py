@@ -1,0 +1,99 @@
+"""The built site: every promised page exists, nothing reaches another host, and a failed build
+never replaces the last good site."""
+
+import re
+from pathlib import Path
+
+from conftest import ROOT, copy_project, run_generator
+from generator.checks import load_registry
+
+REG = load_registry(ROOT)
+
+
+def html(site: Path, url: str) -> str:
+    return (site / url.strip("/") / "index.html").read_text(encoding="utf-8") if url != "/" else \
+        (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_promised_page_exists(built_site):
+    for url in ["/", "/person/", "/family/", "/supporters/", "/municipalities/", "/regions/", "/windows/",
+                "/ibasho/", "/family-groups/", "/messages/", "/status/", "/consulting/", "/contribute/",
+                "/privacy/", "/about/"]:
+        assert (built_site / url.strip("/") / "index.html").exists(), url
+    towns = [p for p in (built_site / "municipalities").iterdir() if p.is_dir()]
+    assert sorted(p.name for p in towns) == sorted(REG.municipalities)
+    assert sorted(p.name for p in (built_site / "regions").iterdir() if p.is_dir()) == sorted(REG.regions)
+    for kind, listing in REG.all_listings():
+        assert (built_site / kind / listing.id / "index.html").exists(), listing.id
+
+
+def test_town_page_without_listings_is_honest_and_useful(built_site):
+    page = html(built_site, "/municipalities/203840/")  # 飯島町: nothing registered in the town yet
+    assert "飯島町の相談窓口は、このサイトにはまだ登録されていません" in page
+    assert 'href="https://www.town.iijima.lg.jp/"' in page or "公式サイト" in page
+    assert page.index('id="no-phone"') < page.index('id="own"')  # the no-phone path comes first
+    assert "あなたのいばしょ チャット相談" in page.split('id="no-phone"')[1].split('id="own"')[0]
+    assert "上伊那地域" in page and "伊那保健福祉事務所" in page
+
+
+def test_listing_page_shows_how_to_reach_it(built_site):
+    page = html(built_site, "/windows/anoetto-nagano-city/")
+    assert 'href="tel:+81-120-783-041"' in page
+    assert 'href="mailto:kodomosougou@city.nagano.lg.jp"' in page
+    assert "平日 (月〜金) 8:30〜19:30" in page
+    assert "情報確認日" in page and "2022年8月2日" in page
+    assert "年以上前に確認したもの" in page  # gentle note on old information
+    assert "/edit/main/data/windows/anoetto-nagano-city.yml" in page
+
+
+def test_no_third_party_request_on_page_load(built_site):
+    """Scripts, styles, fonts, images and frames all come from the site itself."""
+    pattern = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*?(?:src|href)="([^"]+)"', re.I)
+    for page in built_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for url in pattern.findall(text):
+            if url.startswith(("http://", "https://", "//")):
+                # <link rel=canonical> names the deployed URL; it is not fetched
+                tag = text[text.rfind("<", 0, text.index(url)):text.index(url)]
+                assert 'rel="canonical"' in tag or "alternate" in tag, (page, url)
+    for css in built_site.rglob("*.css"):
+        assert "fonts.googleapis" not in css.read_text(encoding="utf-8"), css
+    assert "api.github.com" not in "".join(p.read_text(encoding="utf-8") for p in built_site.rglob("*.html"))
+
+
+def test_internal_links_resolve(built_site):
+    href = re.compile(r'href="([^"#?]*)(?:[#?][^"]*)?"')
+    for page in built_site.rglob("*.html"):
+        if page.name == "404.html":  # MkDocs writes it with site_url-absolute links, by design
+            continue
+        for link in href.findall(page.read_text(encoding="utf-8")):
+            if not link or link.startswith(("http:", "https:", "mailto:", "tel:", "//")):
+                continue
+            target = (page.parent / link).resolve()
+            assert target.exists() or (target / "index.html").exists(), (page.relative_to(built_site), link)
+
+
+def test_invalid_data_never_replaces_the_last_good_site(tmp_path):
+    root = copy_project(tmp_path)
+    assert run_generator(root, "build").returncode == 0
+    before = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    broken = root / "data" / "windows" / "yorisoi-hotline.yml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("0120-279-338", "026-12"), encoding="utf-8")
+    result = run_generator(root, "build")
+    assert result.returncode == 1
+    assert "data/windows/yorisoi-hotline.yml:" in result.stdout and "error[phone-invalid]" in result.stdout
+    assert "site/ は更新しません" in result.stderr
+    after = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(root.glob(".site-*"))
+
+
+def test_failing_mkdocs_stage_keeps_the_site(tmp_path):
+    root = copy_project(tmp_path)
+    assert run_generator(root, "build").returncode == 0
+    before = (root / "site" / "index.html").read_bytes()
+    (root / "docs" / "about.md").write_text("# x\n\n[broken](nowhere.md)\n", encoding="utf-8")  # strict: warning
+    result = run_generator(root, "build")
+    assert result.returncode == 1
+    assert "nowhere.md" in result.stderr
+    assert (root / "site" / "index.html").read_bytes() == before
