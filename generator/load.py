@@ -125,7 +125,7 @@ def load_file(path: Path, shown_as: Path | None = None) -> Document:
 def _to_python(node, loc: Path_, doc: Document, loader: _StrictLoader) -> Any:
     if len(loc) > MAX_DEPTH:
         raise LoadError(Problem.error(doc.path, node.start_mark.line + 1, node.start_mark.column + 1,
-                                      "too-deep", _dotted(loc),
+                                      "too-deep", _dotted(loc[:2]) + "…",
                                       "入れ子が深すぎます (nesting is too deep)"))
     doc.positions.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, MappingNode):

@@ -59,3 +59,19 @@ def test_deep_nesting_is_refused(tmp_path):
     with pytest.raises(LoadError) as err:
         load_file(write(tmp_path, "a: " + "[" * 60 + "]" * 60 + "\n"))
     assert err.value.problem.code == "too-deep"
+
+
+def test_alias_bomb_is_refused_with_bounded_memory(tmp_path):
+    import time
+    import tracemalloc
+    layers = "".join(f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}]\n"
+                     for i in range(1, 10))
+    path = write(tmp_path, "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + layers)  # 9^10 nodes if expanded
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(LoadError):
+        load_file(path)
+    elapsed = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 2_000_000 and elapsed < 1.0, (peak, elapsed)
