@@ -17,11 +17,18 @@ if str(ROOT) not in sys.path:  # hooks are loaded as loose files, not as part of
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
+from generator.harden import add_csp  # noqa: E402
 from generator.pipeline import generate  # noqa: E402
 from generator.problems import InvalidData  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generator")
 _pages: dict[str, str] = {}
+_serving = False  # `mkdocs serve` injects its own inline live-reload script: no CSP there
+
+
+def on_startup(command, dirty):
+    global _serving
+    _serving = command == "serve"
 
 
 def on_config(config):
@@ -49,3 +56,11 @@ def on_serve(server, config, builder):
     for folder in ("data", "generator"):
         server.watch(str(ROOT / folder))
     return server
+
+
+def on_post_page(output, page, config):
+    return output if _serving else add_csp(output)
+
+
+def on_post_template(output, template_name, config):
+    return output if _serving or not template_name.endswith(".html") else add_csp(output)

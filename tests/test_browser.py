@@ -50,7 +50,10 @@ def phone(browser):
     page = context.new_page()
     page.requests = []
     page.on("request", lambda request: page.requests.append(request.url))
+    page.csp_violations = []
+    page.on("console", lambda msg: "Content Security Policy" in msg.text and page.csp_violations.append(msg.text))
     yield page
+    assert page.csp_violations == [], "the theme's own scripts must pass the CSP"
     assert context.cookies() == [], "the site must set no cookie"
     hosts = {urlparse(url).hostname for url in page.requests if not url.startswith(("data:", "blob:"))}
     assert hosts <= {"127.0.0.1"}, f"requests left the site: {hosts}"
