@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 def copy_project(target: Path, data: Path | None = None) -> Path:
     """A buildable copy of the project, optionally with another data/ folder."""
+    target.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "docs", "overrides", "generator"):
         src = ROOT / name
         (shutil.copytree if src.is_dir() else shutil.copy)(src, target / name)
