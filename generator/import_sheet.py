@@ -136,7 +136,7 @@ def _from_validation(kind: str, exc: ValidationError, row: int, letters: dict[st
         _code, message = _describe(err, loc)
         column = column_for_location(loc, columns)
         header = column.header if column else ""
-        where = "" if column and column.path == loc else f" ({dotted(loc)})"
+        where = "" if not loc or (column and column.path == loc) else f" ({dotted(loc)})"
         out.append(SheetProblem(row, header, letters.get(header, ""), message + where))
     return out
 
@@ -278,8 +278,6 @@ def template_xlsx() -> bytes:
         notes.append(list(note))
     notes.column_dimensions["A"].width = 30
     notes.column_dimensions["D"].width = 100
-    # Fixed timestamps, so the download does not change on every build.
-    book.properties.created = book.properties.modified = dt.datetime(2026, 1, 1)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
