@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test validate report schema bench browser lock clean
+.PHONY: serve build test validate report schema bench browser lock clean venv forms
 
 ## make serve: set up, validate, and serve the site at http://127.0.0.1:8000 (reloads on data/, docs/, overrides/ edits)
 serve: $(STAMP)
@@ -31,6 +31,13 @@ report: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/python -m generator schema
+
+## make venv: only the virtual environment (the intake workflow needs nothing else)
+venv: $(STAMP)
+
+## make forms: write .github/ISSUE_TEMPLATE/*.yml from the models
+forms: $(STAMP)
+	$(BIN)/python -m generator forms
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)

@@ -1,4 +1,5 @@
-"""Command line: `python -m generator validate | new KIND ID | schema [--check] | pages DIR | build | report`."""
+"""Command line: `python -m generator validate | new KIND ID | schema [--check] | pages DIR | build | report
+| forms [--check] | intake FILE | import-sheet FILE`."""
 
 from __future__ import annotations
 
@@ -126,6 +127,62 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_forms(args: argparse.Namespace) -> int:
+    from .forms import stale_forms, write_forms
+    folder = args.root / ".github" / "ISSUE_TEMPLATE"
+    site_url = _site_url(args.root)
+    if args.check:
+        stale = stale_forms(folder, site_url)
+        for name in stale:
+            print(f".github/ISSUE_TEMPLATE/{name} is stale: run `python -m generator forms`")
+        return 1 if stale else 0
+    for path in write_forms(folder, site_url):
+        print(path.relative_to(args.root))
+    return 0
+
+
+def _site_url(root: Path) -> str:
+    import re as _re
+    match = _re.search(r"^site_url:\s*(\S+)", (root / "mkdocs.yml").read_text(encoding="utf-8"), _re.M)
+    url = match.group(1) if match else "/"
+    return url if url.endswith("/") else url + "/"
+
+
+def cmd_intake(args: argparse.Namespace) -> int:
+    """Issue form body → one listing file. Writes the Japanese comment and workflow outputs when asked."""
+    from .intake import body_from_event, comment_markdown, intake, pull_request_body
+    body = body_from_event(args.file) if args.event else args.file.read_text(encoding="utf-8")
+    result = intake(args.root, body)
+    comment = comment_markdown(result)
+    if args.comment:
+        args.comment.write_text(comment, encoding="utf-8")
+    if args.pr_body and result.ok:
+        args.pr_body.write_text(pull_request_body(result, args.issue), encoding="utf-8")
+    if args.github_output:
+        form = result.form
+        with args.github_output.open("a", encoding="utf-8") as out:
+            # Only values we made ourselves: a validated slug, a path built from it, fixed words.
+            out.write(f"ok={'true' if result.ok else 'false'}\n")
+            out.write(f"form={form.name if form else ''}\n")
+            out.write(f"id={result.listing_id}\n")
+            out.write(f"path={result.path if result.ok else ''}\n")
+    sys.stdout.write(comment)
+    return 0 if result.ok else 1
+
+
+def cmd_import_sheet(args: argparse.Namespace) -> int:
+    from .import_sheet import import_sheet
+    result = import_sheet(args.root, args.file, args.kind, args.overwrite)
+    for problem in result.problems:
+        print(problem.format(args.file.name))
+    for path in result.written:
+        print(f"{path.relative_to(args.root)} を書きました (written)")
+    errors = len(result.errors)
+    print(f"{errors} 件のエラー (errors)、{len(result.written)} 件を書きました (files written)"
+          + ("。エラーがあるため、どのファイルも書いていません (nothing written)" if errors else ""))
+    return 1 if errors else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     parser.add_argument("--root", type=Path, default=ROOT, help="project root (holds data/)")
@@ -146,6 +203,22 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--site-dir", default="site")
     build.set_defaults(func=cmd_build)
     sub.add_parser("report", help="coverage and freshness").set_defaults(func=cmd_report)
+    forms = sub.add_parser("forms", help="write .github/ISSUE_TEMPLATE/*.yml from the models")
+    forms.add_argument("--check", action="store_true", help="exit 1 when a form file is stale")
+    forms.set_defaults(func=cmd_forms)
+    intake = sub.add_parser("intake", help="turn a submitted issue form into one listing file")
+    intake.add_argument("file", type=Path, help="the issue body (Markdown), or with --event the event JSON")
+    intake.add_argument("--event", action="store_true", help="FILE is GITHUB_EVENT_PATH; read issue.body from it")
+    intake.add_argument("--comment", type=Path, help="write the Japanese issue comment here")
+    intake.add_argument("--pr-body", type=Path, help="write the pull request description here")
+    intake.add_argument("--issue", default="", help="issue number, for 'Closes #N'")
+    intake.add_argument("--github-output", type=Path, help="append ok/form/id/path for the workflow")
+    intake.set_defaults(func=cmd_intake)
+    sheet = sub.add_parser("import-sheet", help="one listing file per row of a CSV or XLSX")
+    sheet.add_argument("file", type=Path)
+    sheet.add_argument("--kind", choices=["window", "ibasho", "family-group"], help="when the sheet has no 種類 column")
+    sheet.add_argument("--overwrite", action="store_true", help="replace listings that already exist")
+    sheet.set_defaults(func=cmd_import_sheet)
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
     return args.func(args)

@@ -280,7 +280,7 @@ def _check_listing(doc: Document, listing: Listing, reg: Registry, today: dt.dat
             "所在地を書くときは municipality も書いてください (a location needs a municipality)")
 
     age = (today - listing.last_verified).days
-    if age > STALE_AFTER_DAYS:
+    if age > STALE_AFTER_DAYS and listing.closed is None:  # nobody needs to re-check a closed place
         line, col = doc.position(("last_verified",))
         problems.append(Problem.warning(doc.path, line, col, "stale", "last_verified",
                                         f"情報確認日から {age // 30} か月以上たっています。内容を確認してください "

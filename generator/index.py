@@ -134,6 +134,7 @@ class Index:
     today: dt.date
     entries: dict[str, list[Entry]] = field(default_factory=dict)  # kind → entries, in display order
     towns: dict[str, TownView] = field(default_factory=dict)
+    closed: list[Entry] = field(default_factory=list)  # 掲載終了: own page only, in no list or map
 
     def by_region(self) -> list[tuple[Region, list[Municipality]]]:
         reg = self.registry
@@ -168,7 +169,9 @@ def build_index(reg: Registry, today: dt.date | None = None) -> Index:
         town = reg.municipalities.get(listing.municipality or "")
         region = reg.regions.get(town.region) if town else None
         stale = (today - listing.last_verified).days > STALE_AFTER_DAYS
-        index.entries.setdefault(kind, []).append(Entry(kind, listing, town, region, stale))
+        # A closed listing keeps its page (printed QR codes point at it) but leaves every list and map.
+        bucket = index.closed if listing.closed else index.entries.setdefault(kind, [])
+        bucket.append(Entry(kind, listing, town, region, stale and not listing.closed))
     for kind in ("windows", "ibasho", "family-groups"):
         index.entries.setdefault(kind, []).sort(
             key=lambda e: (_LEVEL_ORDER.get(e.level or "", 0), e.listing.municipality or "999999", e.listing.name_kana))

@@ -208,6 +208,13 @@ class Cost(Strict):
     note: str | None = Field(None, description="費用の補足 (例: 通話料がかかります)")
 
 
+class Closure(Strict):
+    """掲載終了: the place closed or stopped taking people. The page stays (printed QR codes point at it)."""
+
+    date: PastDate = Field(description="掲載を終えた日 (例: 2026-03-31)")
+    reason: Text = Field(description="理由 (例: 2026年3月で事業を終了しました)")
+
+
 # ---------------------------------------------------------------- listings
 
 class Listing(Strict):
@@ -238,6 +245,8 @@ class Listing(Strict):
     last_verified: PastDate = Field(description="情報確認日 (出典でその事実が確認できた日)")
     source: Sources
     updated_by: str | None = Field(None, description="更新した人・部署")
+    closed: Closure | None = Field(
+        None, description="掲載終了。書くと一覧・地図から外れ、ページに終了のお知らせを表示します")
 
     @model_validator(mode="after")
     def _reachable(self) -> "Listing":

@@ -165,6 +165,10 @@ def render_pages(index: Index) -> dict[str, str]:
         page(f"{kind}/index.md", "list.md.j2", kind=kind, entries=index.entries[kind])
         for entry in index.entries[kind]:
             page(f"{kind}/{entry.id}.md", "listing.md.j2", entry=entry, listing=entry.listing, kind=kind)
+    for entry in index.closed:
+        page(f"{entry.kind}/{entry.id}.md", "listing.md.j2", entry=entry, listing=entry.listing, kind=entry.kind)
+    from .contribute import contribute_files  # late: contribute reads this module's labels
+    pages.update(contribute_files(index))
     page("messages/index.md", "messages.md.j2")
     page("status/index.md", "status.md.j2")
     return pages
@@ -174,7 +178,10 @@ def write_pages(pages: dict[str, str], out: Path) -> Iterable[Path]:
     for rel, text in pages.items():
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):  # downloads such as the blank .xlsx template
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
         yield target
 
 

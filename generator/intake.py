@@ -1,0 +1,301 @@
+"""Issue form → one listing file: `python -m generator intake FILE`.
+
+The body of a submitted issue form is Markdown: `### <label>` then the answer. The body is
+untrusted text (anyone can open or edit an issue), so it is read as data only:
+
+- the form is recognised by its exact set of headings (`forms.FORMS`); a heading that appears twice
+  (e.g. a textarea that contains `### 名称`) is refused, not guessed at;
+- sizes are capped, control characters refused, one-line fields must be one line;
+- the ID must be an ascii slug before any path is built from it, and the only file ever written is
+  `data/<kind folder>/<ID>.yml` of the form's own kind: new → must not exist yet, change/close →
+  must exist;
+- values become typed data through the models and are written by `writeback` (a value that looks
+  like YAML, `x\nid: other`, is quoted text), then the whole registry is validated, and a refused
+  write is undone.
+
+The result is a short Japanese report for the issue comment, and outputs for the workflow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .checks import _describe
+from .forms import (ACTION_JA, CONSENT_LABEL, FORMS, MAX_INPUT, MAX_TEXTAREA, NOTE_LABEL, Form, FormField,
+                    id_label)
+from .load import LoadError, dotted, load_file
+from .models import SLUG
+from .problems import Problem
+from .sheet_columns import SHEET_KINDS, UNKNOWN_JA, CellError, Column, parse_cell, set_path
+from .writeback import listing_path, listing_yaml, write_validated
+
+MAX_BODY = 65_536  # GitHub's own limit for an issue body
+NO_RESPONSE = "_No response_"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+class IntakeError(Exception):
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class IntakeResult:
+    ok: bool
+    form: Form | None = None
+    listing_id: str = ""
+    path: str = ""                      # relative to the project root
+    name: str = ""
+    messages: list[str] = field(default_factory=list)   # errors, in the clerk's words
+    warnings: list[str] = field(default_factory=list)
+    note: str = ""                      # the change form's free text, for the reviewer
+
+
+# ---------------------------------------------------------------- body → answers
+
+def _all_labels() -> set[str]:
+    return {label for form in FORMS.values() for label in form.labels()}
+
+
+def split_sections(body: str) -> dict[str, str]:
+    """`### label` → answer text, for the labels any form uses; other lines belong to the answer above."""
+    known = _all_labels()
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    duplicates = []
+    for line in body.split("\n"):
+        heading = line[4:].strip() if line.startswith("### ") else None
+        if heading in known:
+            if heading in sections:
+                duplicates.append(heading)
+            current = sections.setdefault(heading, [])
+            continue
+        if current is not None:
+            current.append(line)
+    if duplicates:
+        raise IntakeError([f"項目「{h}」が2回あります。フォームの欄に「### {h}」と書かないでください "
+                           f"(a heading appears twice)" for h in sorted(set(duplicates))])
+    return {label: "\n".join(lines).strip() for label, lines in sections.items()}
+
+
+def recognise(sections: dict[str, str]) -> Form:
+    found = frozenset(sections)
+    for form in FORMS.values():
+        if form.labels() == found:
+            return form
+    raise IntakeError(["フォームの形が合いません。「New issue」から、掲載用のフォームを選んで書いてください "
+                       "(the issue body does not match any listing form)"])
+
+
+def _answer(f: FormField, text: str) -> str | list[str]:
+    if text == NO_RESPONSE:
+        return [] if f.widget == "checkboxes" else ""
+    if f.widget == "checkboxes":
+        ticked = []
+        for line in text.split("\n"):
+            match = re.fullmatch(r"- \[([ xX])\] (.+)", line.strip())
+            if not line.strip():
+                continue
+            if not match or match.group(2) not in f.options:
+                raise IntakeError([f"項目「{f.label}」: チェック欄の形が変わっています (checkbox list was altered): "
+                                   f"{line.strip()[:60]!r}"])
+            if match.group(1) in "xX":
+                ticked.append(match.group(2))
+        return ticked
+    limit = MAX_TEXTAREA if f.widget == "textarea" else MAX_INPUT
+    if len(text) > limit:
+        raise IntakeError([f"項目「{f.label}」が長すぎます ({len(text)} 文字。{limit} 文字まで) (too long)"])
+    if f.widget in ("input", "dropdown") and "\n" in text:
+        raise IntakeError([f"項目「{f.label}」は1行で書いてください (must be one line)"])
+    if f.widget == "dropdown" and text not in f.options:
+        raise IntakeError([f"項目「{f.label}」: 選べる値ではありません (not one of the options): {text[:60]!r}"])
+    return text
+
+
+def read_answers(body: str) -> tuple[Form, dict[str, Any]]:
+    if len(body) > MAX_BODY:
+        raise IntakeError([f"本文が長すぎます ({len(body)} 文字。{MAX_BODY} 文字まで) (issue body too long)"])
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    if (bad := _CONTROL.search(body)) is not None:
+        raise IntakeError([f"使えない制御文字があります (control character U+{ord(bad.group()):04X} is not allowed)"])
+    sections = split_sections(body)
+    form = recognise(sections)
+    answers: dict[str, Any] = {}
+    errors: list[str] = []
+    for f in form.fields:
+        try:
+            answers[f.label] = _answer(f, sections[f.label])
+        except IntakeError as exc:
+            errors.extend(exc.messages)
+    consent = next(f for f in form.fields if f.label == CONSENT_LABEL)
+    if not errors and len(answers[CONSENT_LABEL]) != len(consent.options):
+        errors.append("「確認」のチェックをすべて入れてください (please tick every confirmation)")
+    if errors:
+        raise IntakeError(errors)
+    return form, answers
+
+
+# ---------------------------------------------------------------- answers → listing data
+
+def _cell_text(f: FormField, answer: str | list[str]) -> str:
+    if isinstance(answer, list):
+        return ",".join(answer)
+    return "" if answer == UNKNOWN_JA else answer
+
+
+def _apply(form: Form, answers: dict[str, Any], data: dict) -> list[str]:
+    """Put every non-empty answer into `data`; the source columns become a new first source."""
+    model = SHEET_KINDS[form.kind][1]
+    errors: list[str] = []
+    source: dict = {}
+    for f in form.fields:
+        if f.column is None or f.column.path == ("id",):
+            continue
+        text = _cell_text(f, answers[f.label])
+        try:
+            value = parse_cell(model, f.column, text)
+        except CellError as exc:
+            errors.append(f"項目「{f.label}」: {exc}")
+            continue
+        if value is None:
+            continue
+        if f.column.path[0] == "source":
+            source[f.column.path[2]] = value
+        else:
+            set_path(data, f.column.path, value)
+    if source:
+        data["source"] = [source] + (list(data.get("source") or []) if form.action != "new" else [])
+    return errors
+
+
+def _label_for(form: Form, loc: tuple | str) -> str:
+    """The form label for an error location, or the nearest labelled field above it."""
+    path = loc if isinstance(loc, tuple) else None
+    columns = {dotted(f.column.path): f.label for f in form.fields if f.column is not None}
+    key = dotted(path) if path is not None else str(loc)
+    while key:
+        if key in columns:
+            return columns[key]
+        key = re.sub(r"(\[\d+\]|\.[^.\[]+|^[^.\[]+)$", "", key)
+    return str(loc if not isinstance(loc, tuple) else dotted(loc)) or "(全体)"
+
+
+def _validation_messages(form: Form, exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        _code, message = _describe(err, loc)
+        out.append(f"項目「{_label_for(form, loc)}」: {message}")
+    return out
+
+
+def _problem_message(form: Form, problem: Problem) -> str:
+    return f"項目「{_label_for(form, problem.field)}」: {problem.message}"
+
+
+# ---------------------------------------------------------------- the whole intake
+
+def intake(root: Path, body: str, today: dt.date | None = None) -> IntakeResult:
+    try:
+        form, answers = read_answers(body)
+    except IntakeError as exc:
+        return IntakeResult(ok=False, messages=exc.messages)
+    result = IntakeResult(ok=False, form=form, note=answers.get(NOTE_LABEL, ""))
+    listing_id = answers[id_label(form.kind)].strip()
+    if not re.fullmatch(SLUG, listing_id) or len(listing_id) > 80:
+        result.messages = [f"項目「{id_label(form.kind)}」: 英小文字・数字・ハイフンで書いてください "
+                           f"(use lowercase ascii letters, digits and hyphens): {listing_id[:60]!r}"]
+        return result
+    result.listing_id = listing_id
+    path = listing_path(root, form.kind, listing_id)
+    result.path = str(path.relative_to(root))
+    model = SHEET_KINDS[form.kind][1]
+
+    if form.action == "new":
+        taken = [k for k in SHEET_KINDS if listing_path(root, k, listing_id).exists()]
+        if taken:
+            result.messages = [f"ID「{listing_id}」はすでに使われています ({listing_path(root, taken[0], listing_id).relative_to(root)})。"
+                               "別の ID にするか、「掲載内容の変更」のフォームを使ってください (id already exists)"]
+            return result
+        data: dict = {"id": listing_id}
+    else:
+        if not path.exists():
+            result.messages = [f"{form.kind_ja}に ID「{listing_id}」の掲載がありません。掲載ページのアドレスの最後の部分を確かめてください "
+                               f"(no such listing: {result.path})"]
+            return result
+        try:
+            data = load_file(path, path.relative_to(root)).data
+        except LoadError as exc:
+            result.messages = [f"今のファイルが読めません (the current file does not load): {exc.problem.format()}"]
+            return result
+
+    errors = _apply(form, answers, data)
+    if errors:
+        result.messages = errors
+        return result
+    try:
+        listing = model.model_validate(data)
+    except ValidationError as exc:
+        result.messages = _validation_messages(form, exc)
+        return result
+    result.name = listing.name
+    problems = write_validated(root, {path: listing_yaml(form.kind, listing)}, today)
+    result.messages = [_problem_message(form, p) for p in problems if p.severity == "error"]
+    result.warnings = [_problem_message(form, p) for p in problems if p.severity == "warning"]
+    result.ok = not result.messages
+    return result
+
+
+def body_from_event(event_path: Path) -> str:
+    """The issue body from the workflow's event file (GITHUB_EVENT_PATH): no shell ever sees it."""
+    event = json.loads(event_path.read_text(encoding="utf-8"))
+    return (event.get("issue") or {}).get("body") or ""
+
+
+# ---------------------------------------------------------------- what the clerk reads
+
+def comment_markdown(result: IntakeResult) -> str:
+    def quote(text: str) -> str:  # the clerk's own words, shown as code so no Markdown or HTML acts
+        return "`" + text.replace("`", "'").replace("\n", " ") + "`"
+
+    if result.ok and result.form is not None:
+        lines = [f"ありがとうございます。内容を確かめ、修正の提案 (プルリクエスト) を作りました。",
+                 "",
+                 f"- 種類: {ACTION_JA[result.form.action]} ({result.form.kind_ja})",
+                 f"- 掲載: {quote(result.name)} ({quote(result.path)})",
+                 "- 自動のチェック: 誤りはありませんでした",
+                 "",
+                 "このあと、担当者が内容を確かめてから取りこみます。取りこまれると、数分でサイトに反映されます。"
+                 "直したいところがあれば、この Issue の本文を編集してください (編集すると、提案も作り直されます)。"]
+        if result.warnings:
+            lines += ["", "次の点は、確かめていただけると助かります (誤りではありません):", ""]
+            lines += [f"- {quote(w)}" for w in result.warnings]
+        return "\n".join(lines) + "\n"
+    lines = ["内容を確かめたところ、直していただきたいところがありました。まだ提案は作っていません。", ""]
+    lines += [f"- {quote(m)}" for m in result.messages]
+    lines += ["", "この Issue の本文を編集して直してください (右上の「…」から「Edit」)。保存すると、もう一度自動で確かめます。",
+              "書き方は「情報の追加・修正」のページで案内しています。"]
+    return "\n".join(lines) + "\n"
+
+
+def pull_request_body(result: IntakeResult, issue: str) -> str:
+    assert result.form is not None
+    lines = [f"フォーム ({ACTION_JA[result.form.action]} / {result.form.kind_ja}) から自動で作った提案です。"
+             + (f" Closes #{issue}" if issue.isdigit() else ""),
+             "",
+             f"- ファイル: `{result.path}`",
+             "- 検証: `python -m generator intake` と `make validate`、`make build` がこのワークフローの中で通っています"
+             " (GITHUB_TOKEN で作った提案では、ほかのワークフローは自動では動きません)。",
+             "",
+             "確認すること: 出典、情報確認日、掲載される場所の了承、掲載しないもの (docs/contribute.md) に当たらないこと。"]
+    if result.note:
+        lines += ["", "フォームの「変更の説明」:", "", "```text", result.note.replace("```", "'''"), "```"]
+    return "\n".join(lines) + "\n"
