@@ -68,7 +68,7 @@ vendor:
 	cd .vendor-tmp/node_modules/leaflet && cp -r dist/leaflet.js dist/leaflet.css dist/images LICENSE ../../../$(VENDOR)/leaflet/
 	cd .vendor-tmp/node_modules/leaflet.markercluster && cp dist/leaflet.markercluster.js dist/MarkerCluster.css \
 	  dist/MarkerCluster.Default.css MIT-LICENCE.txt ../../../$(VENDOR)/leaflet.markercluster/
-	chmod -R u=rwX,go=rX $(VENDOR)
+	find $(VENDOR) -type f -exec chmod 644 {} +
 	cd $(VENDOR) && find . -type f | LC_ALL=C sort | xargs sha256sum > ../../../generator/vendor/SHA256SUMS
 	rm -rf .vendor-tmp
 
