@@ -89,7 +89,7 @@
     data.features.forEach(function (f) {
       var c = f.geometry.coordinates, p = f.properties;
       cluster.addLayer(L.marker([c[1], c[0]], { icon: pin(p), title: p.name, alt: p.name, keyboard: true })
-        .bindPopup(popup(p, root)));
+        .bindPopup(popup(p, root), { maxWidth: 240, autoPanPaddingTopLeft: [48, 12] }));  // clear of the zoom buttons
     });
     map.addLayer(cluster);
     map.fitBounds(data.view, { padding: [24, 24], maxZoom: 12 });
