@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test validate report schema bench browser lock clean venv forms
+.PHONY: serve build test validate report schema bench browser lock clean venv forms vendor
 
 ## make serve: set up, validate, and serve the site at http://127.0.0.1:8000 (reloads on data/, docs/, overrides/ edits)
 serve: $(STAMP)
@@ -65,6 +65,19 @@ lock:
 	{ echo "# Full pinned set for the virtual environment (make lock regenerates it from requirements*.txt)."; \
 	  .venv-lock/bin/pip freeze; } > requirements.lock
 	rm -rf .venv-lock
+
+## make vendor: copy the pinned Leaflet files (generator/vendor/package-lock.json) into docs/assets/vendor/
+VENDOR := docs/assets/vendor
+vendor:
+	rm -rf .vendor-tmp && mkdir .vendor-tmp && cp generator/vendor/package.json generator/vendor/package-lock.json .vendor-tmp/
+	npm ci --prefix .vendor-tmp --no-audit --no-fund --silent
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet $(VENDOR)/leaflet.markercluster
+	cd .vendor-tmp/node_modules/leaflet && cp -r dist/leaflet.js dist/leaflet.css dist/images LICENSE ../../../$(VENDOR)/leaflet/
+	cd .vendor-tmp/node_modules/leaflet.markercluster && cp dist/leaflet.markercluster.js dist/MarkerCluster.css \
+	  dist/MarkerCluster.Default.css MIT-LICENCE.txt ../../../$(VENDOR)/leaflet.markercluster/
+	find $(VENDOR) -type f -exec chmod 644 {} +
+	cd $(VENDOR) && find . -type f | LC_ALL=C sort | xargs sha256sum > ../../../generator/vendor/SHA256SUMS
+	rm -rf .vendor-tmp
 
 clean:
 	rm -rf site .site-* $(VENV)

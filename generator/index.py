@@ -75,10 +75,8 @@ class Entry:
         return any({"mon", "tue", "wed", "thu", "fri"} & set(s.days) for s in self.slots)
 
     def point(self) -> tuple[float, float] | None:
-        loc = self.listing.location
-        if loc is not None and loc.lat is not None and loc.lon is not None and loc.precision != "municipality":
-            return loc.lat, loc.lon
-        return (self.town.lat, self.town.lon) if self.town else None
+        public = public_point(self)
+        return (public.lat, public.lon) if public else None
 
     def km_from(self, town: Municipality) -> float:
         point = self.point()
@@ -206,3 +204,45 @@ def _town_view(index: Index, town: Municipality) -> TownView:
 
 def methods_without_phone(listing: Listing) -> list[str]:
     return [m for m in listing.methods if m in NO_PHONE_METHODS]
+
+
+# ---------------------------------------------------------------- location precision (the one rule)
+
+APPROXIMATE_DECIMALS = 2  # about 1 km: enough to find the area, not the door
+
+
+@dataclass(frozen=True)
+class PublicPoint:
+    """Where a listing may be shown, and what of its address may be published.
+
+    `shown` is "exact" (the listing's own coordinates), "approximate" (rounded) or "town" (the
+    municipality's representative point stands in: the listing hides its place or gave no coordinates).
+    """
+
+    lat: float
+    lon: float
+    shown: str
+    town: Municipality | None
+    address: str | None
+    postal_code: str | None
+
+
+def public_point(entry: Entry) -> PublicPoint | None:
+    """The only rule for publishing a listing's place: maps, pages and open-data exports all use it.
+
+    `precision: municipality` → the town's point, no address, no postal code, never its own
+    coordinates; `approximate` → coordinates rounded to APPROXIMATE_DECIMALS; no coordinates → the
+    town's point (address kept); no town and no coordinates (national services) → None: no place.
+    """
+    loc, town = entry.listing.location, entry.town
+    hidden = loc is not None and loc.precision == "municipality"
+    address = None if loc is None or hidden else loc.address
+    postal_code = None if loc is None or hidden else loc.postal_code
+    if loc is not None and not hidden and loc.lat is not None and loc.lon is not None:
+        if loc.precision == "approximate":
+            return PublicPoint(round(loc.lat, APPROXIMATE_DECIMALS), round(loc.lon, APPROXIMATE_DECIMALS),
+                               "approximate", town, address, postal_code)
+        return PublicPoint(loc.lat, loc.lon, "exact", town, address, postal_code)
+    if town is None:
+        return None
+    return PublicPoint(town.lat, town.lon, "town", town, address, postal_code)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .checks import Registry, load_registry
 from .index import Index, build_index
+from .maps import map_files
 from .problems import InvalidData
 from .render import render_pages
 
@@ -31,4 +32,6 @@ def generate(root: Path = ROOT, today: dt.date | None = None) -> tuple[Registry,
     index = build_index(registry, today)
     # Render: ordinary Markdown pages
     pages = render_pages(index)
+    # Maps: one marker-data file per map, loaded by its page only when the visitor asks for the map
+    pages.update(map_files(index))
     return registry, index, pages

@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .index import KIND_LABELS, Entry, Index
+from .maps import template_globals as map_globals
 from .models import Listing, PhoneContact, TimeSlot
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -132,6 +133,7 @@ def environment(index: Index) -> Environment:
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
     )
+    env.globals.update(map_globals(index))
     return env
 
 
@@ -171,6 +173,7 @@ def render_pages(index: Index) -> dict[str, str]:
     pages.update(contribute_files(index))
     page("messages/index.md", "messages.md.j2")
     page("status/index.md", "status.md.j2")
+    page("map/index.md", "map.md.j2")
     return pages
 
 

@@ -1,0 +1,139 @@
+// Maps that ask first. Progressive enhancement: without JavaScript the list of places is the map.
+//
+// Nothing is requested on page load. Pressing 「地図を表示」 loads the vendored Leaflet from this site
+// (docs/assets/vendor/), this map's marker file (map/data/*.geojson, written by generator/maps.py) and
+// only then the tiles from 国土地理院 — the one other host the site ever contacts. If the visitor ticks
+// 「次からも地図を自動で表示する」, that choice is kept in localStorage (never a cookie) until they undo it.
+(function () {
+  "use strict";
+  var KEY = "hub-map-consent";
+  var leaflet = null;
+
+  function remembered() {
+    try { return window.localStorage.getItem(KEY) === "1"; } catch (e) { return false; }
+  }
+  function remember(on) {
+    try {
+      if (on) { window.localStorage.setItem(KEY, "1"); } else { window.localStorage.removeItem(KEY); }
+    } catch (e) { /* storage disabled: the map still works, it is just not remembered */ }
+  }
+
+  function stylesheet(href) {
+    if (document.querySelector('link[href="' + href + '"]')) { return; }
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    document.head.appendChild(link);
+  }
+  function script(src) {
+    return new Promise(function (resolve, reject) {
+      var tag = document.createElement("script");
+      tag.src = src;
+      tag.onload = resolve;
+      tag.onerror = function () { reject(new Error(src)); };
+      document.head.appendChild(tag);
+    });
+  }
+  function loadLeaflet(root) {
+    if (!leaflet) {
+      var vendor = root + "assets/vendor/";
+      stylesheet(vendor + "leaflet/leaflet.css");
+      stylesheet(vendor + "leaflet.markercluster/MarkerCluster.css");
+      stylesheet(vendor + "leaflet.markercluster/MarkerCluster.Default.css");
+      leaflet = script(vendor + "leaflet/leaflet.js")
+        .then(function () { return script(vendor + "leaflet.markercluster/leaflet.markercluster.js"); });
+    }
+    return leaflet;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+  // Built with textContent only: data never becomes markup.
+  function popup(props, root) {
+    var box = element("div", "hub-popup");
+    var title = element("p", "hub-popup__title");
+    var link = element("a", "", props.name);
+    link.href = root + props.url;
+    title.appendChild(link);
+    box.appendChild(title);
+    box.appendChild(element("p", "", props.kindLabel + (props.town ? " ・ " + props.town : "")));
+    box.appendChild(element("p", "", "方法: " + props.methods.join("、")));
+    if (props.note) { box.appendChild(element("p", "hub-popup__note", props.note)); }
+    return box;
+  }
+  function pin(props) {
+    return L.divIcon({
+      className: "hub-pin hub-pin--" + props.kind,
+      html: "<span aria-hidden=\"true\">" + props.glyph + "</span>",
+      iconSize: [30, 30], iconAnchor: [15, 15], popupAnchor: [0, -14]
+    });
+  }
+
+  function draw(box, data, root) {
+    var canvas = box.querySelector(".hub-map__canvas");
+    canvas.hidden = false;
+    box.querySelector(".hub-map__legend").hidden = false;
+    // No zoom on wheel: scrolling the page on a phone must not get caught in the map.
+    var map = L.map(canvas, { scrollWheelZoom: false });
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    L.tileLayer(data.tiles.url, data.tiles.options).addTo(map);
+    if (data.focus) {
+      L.circleMarker([data.focus.lat, data.focus.lon], { radius: 7, color: "#1f3f43", weight: 2, fillOpacity: 0.15 })
+        .bindTooltip(data.focus.name).addTo(map);
+    }
+    var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
+    data.features.forEach(function (f) {
+      var c = f.geometry.coordinates, p = f.properties;
+      cluster.addLayer(L.marker([c[1], c[0]], { icon: pin(p), title: p.name, alt: p.name, keyboard: true })
+        .bindPopup(popup(p, root), { maxWidth: 240, autoPanPaddingTopLeft: [48, 12] }));  // clear of the zoom buttons
+    });
+    map.addLayer(cluster);
+    map.fitBounds(data.view, { padding: [24, 24], maxZoom: 12 });
+    box.setAttribute("data-markers", String(data.features.length));
+  }
+
+  function show(box) {
+    var root = box.getAttribute("data-hub-root") || "";
+    var button = box.querySelector(".hub-map__show");
+    button.disabled = true;
+    var data = fetch(box.getAttribute("data-hub-map")).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.json();
+    });
+    return Promise.all([data, loadLeaflet(root)]).then(function (results) {
+      box.querySelector(".hub-map__consent").hidden = true;
+      draw(box, results[0], root);
+      box.querySelector(".hub-map__forget").hidden = !remembered();
+    }).catch(function () {
+      button.disabled = false;
+      box.querySelector(".hub-map__note").textContent = "地図を読み込めませんでした。下の一覧をご覧ください。";
+    });
+  }
+
+  function setup(box) {
+    if (box.getAttribute("data-hub-ready")) { return; }
+    box.setAttribute("data-hub-ready", "1");
+    var button = box.querySelector(".hub-map__show");
+    var rememberBox = box.querySelector(".hub-map__remember-box");
+    button.hidden = false;
+    box.querySelector(".hub-map__remember").hidden = false;
+    button.addEventListener("click", function () {
+      if (rememberBox.checked) { remember(true); }
+      show(box);
+    });
+    box.querySelector(".hub-map__forget-button").addEventListener("click", function (event) {
+      remember(false);
+      event.target.parentNode.hidden = true;
+    });
+    if (remembered()) { show(box); }
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-hub-map]"), setup);
+  }
+  if (typeof document$ !== "undefined") { document$.subscribe(init); } else { document.addEventListener("DOMContentLoaded", init); }
+})();

@@ -1,0 +1,296 @@
+"""Maps (generator/maps.py, index.public_point, hub-map.js): what each map holds, that a hidden place
+stays hidden in every built file, and — in Debian's chromium — that nothing leaves the site until the
+visitor presses 「地図を表示」, after which only 国土地理院's tile server is contacted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import folium
+import pytest
+
+from conftest import FIXTURES, ROOT, TODAY, copy_project, run_generator
+from generator.checks import load_registry
+from generator.index import build_index, public_point
+from generator.maps import all_map, geojson, kind_map, map_files, region_map, town_map
+from generator.render import METHOD_JA
+
+MAP_FIXTURES = FIXTURES / "maps"       # synthetic listings added to a copy of the real data
+GOLDEN = ROOT / "tests" / "golden" / "maps"
+TILE_HOST = "cyberjapandata.gsi.go.jp"
+HIDDEN = {"address": "テスト非公開町9-87-65", "postal_code": "399-9876", "lat": "35.6873", "lon": "137.9246"}
+
+
+def real_index():
+    return build_index(load_registry(ROOT, TODAY), TODAY)
+
+
+def index_with_fixtures(root: Path):
+    """The real data plus the synthetic hidden and approximate listings."""
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(MAP_FIXTURES, root / "data", dirs_exist_ok=True)
+    registry = load_registry(root, TODAY)
+    assert not registry.errors, [p.format() for p in registry.errors]
+    return build_index(registry, TODAY)
+
+
+def entry(index, listing_id):
+    return next(e for e in index.all_entries if e.id == listing_id)
+
+
+def ids(markers):
+    return [m.entry.id for m in markers]
+
+
+# ---------------------------------------------------------------- the precision rule
+
+def test_municipality_precision_stands_on_the_town_point_without_address(tmp_path):
+    index = index_with_fixtures(tmp_path)
+    hidden = entry(index, "test-hidden-ibasho")
+    point = public_point(hidden)
+    iijima = index.registry.municipalities["203840"]
+    assert (point.lat, point.lon, point.shown) == (iijima.lat, iijima.lon, "town")
+    assert point.address is None and point.postal_code is None
+    assert hidden.point() == (iijima.lat, iijima.lon)  # distances on cards use the same rule
+    marker = next(m for m in town_map(index, index.towns["203840"]).markers if m.entry.id == "test-hidden-ibasho")
+    assert marker.note == "所在地は公開していません (印は飯島町の代表点)。"
+
+
+def test_approximate_coordinates_are_rounded_and_said_so(tmp_path):
+    index = index_with_fixtures(tmp_path)
+    point = public_point(entry(index, "test-approx-kazokukai"))
+    assert (point.lat, point.lon, point.shown) == (35.67, 137.91, "approximate")
+    feature = next(f for f in geojson(kind_map(index, "family-groups"), METHOD_JA)["features"]
+                   if f["properties"]["id"] == "test-approx-kazokukai")
+    assert feature["geometry"]["coordinates"] == [137.91, 35.67]
+    assert feature["properties"]["note"] == "おおよその位置に表示しています。"
+
+
+def test_no_coordinates_means_the_town_point_and_national_services_have_no_place():
+    index = real_index()
+    nagano = index.registry.municipalities["202011"]
+    point = public_point(entry(index, "maisapo-nagano-city"))  # an address, no coordinates
+    assert (point.lat, point.lon, point.shown) == (nagano.lat, nagano.lon, "town")
+    assert point.address.startswith("長野市大字鶴賀緑町")
+    assert public_point(entry(index, "yorisoi-hotline")) is None
+
+
+# ---------------------------------------------------------------- which places each map holds (real data)
+
+def test_each_map_holds_the_listings_of_its_page():
+    index = real_index()
+    located = {e.id for e in index.all_entries if e.listing.municipality}
+    assert set(ids(all_map(index).markers)) == located == {
+        "anoetto-nagano-city", "maisapo-nagano-city", "chikuma-kokoro-sodan", "matsumoto-banso-coordinator",
+        "ina-maisapo-room"}
+    assert {e.id for e in all_map(index).unplaced} == {e.id for e in index.all_entries} - located
+    assert ids(kind_map(index, "ibasho").markers) == ["ina-maisapo-room"]
+    assert len(kind_map(index, "windows").markers) == 4
+    nagano = town_map(index, index.towns["202011"])
+    assert sorted(ids(nagano.markers)) == ["anoetto-nagano-city", "maisapo-nagano-city"]
+    assert "yorisoi-hotline" in {e.id for e in nagano.unplaced}
+    # 飯島町's page shows the ibasho in 伊那市 (same region); its map holds it and opens on both towns
+    iijima = town_map(index, index.towns["203840"])
+    assert ids(iijima.markers) == ["ina-maisapo-room"]
+    ina = index.registry.municipalities["202096"]
+    (south, west), (north, east) = iijima.bounds
+    assert south <= ina.lat <= north and west <= ina.lon <= east
+    assert ids(region_map(index, index.registry.regions["kamiina"]).markers) == ["ina-maisapo-room"]
+
+
+def test_every_map_file_is_written_and_carries_the_gsi_tiles():
+    index = real_index()
+    files = map_files(index)
+    assert len(files) == len(index.towns) + len(index.registry.regions) + 3 + 1
+    data = json.loads(files["map/data/all.geojson"])
+    assert data["tiles"]["url"] == "https://" + TILE_HOST + "/xyz/std/{z}/{x}/{y}.png"
+    assert data["tiles"]["options"]["attribution"] == \
+        '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>'
+    assert data["tiles"]["options"]["maxZoom"] == 18  # folium's option names, camelCased for Leaflet
+
+
+def test_marker_file_golden(tmp_path):
+    """Fixture data → the exact GeoJSON of 飯島町's map (exact, hidden and town-point markers)."""
+    shutil.copytree(FIXTURES / "valid" / "data", tmp_path / "data")
+    index = build_index(load_registry(tmp_path, TODAY), TODAY)
+    text = map_files(index)["map/data/town-203840.geojson"]
+    golden = GOLDEN / "town-203840.geojson"  # pretty-printed for review; the site's file is compact
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert json.loads(text) == json.loads(golden.read_text(encoding="utf-8"))
+    assert "\n" not in text.rstrip("\n")  # compact: a page's map stays light
+    assert "非公開のテスト住所" not in text
+
+
+# ---------------------------------------------------------------- vendored Leaflet
+
+def test_vendored_leaflet_matches_its_pins():
+    vendor = ROOT / "docs" / "assets" / "vendor"
+    sums = (ROOT / "generator" / "vendor" / "SHA256SUMS").read_text().split("\n")
+    listed = {}
+    for line in filter(None, sums):
+        digest, name = line.split("  ", 1)
+        listed[name.removeprefix("./")] = digest
+    on_disk = {str(p.relative_to(vendor)): hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in vendor.rglob("*") if p.is_file()}
+    assert on_disk == listed, "docs/assets/vendor/ differs from generator/vendor/SHA256SUMS: run `make vendor`"
+    pins = json.loads((ROOT / "generator" / "vendor" / "package.json").read_text())["dependencies"]
+    assert (vendor / "leaflet" / "leaflet.js").read_text()[:60].find(f"Leaflet {pins['leaflet']},") > 0
+    # folium's own HTML names the Leaflet it is written for; keep to the same minor line
+    folium_leaflet = re.search(r"leaflet@(\d+\.\d+)\.", str(folium.Map.default_js)).group(1)
+    assert pins["leaflet"].startswith(folium_leaflet + ".")
+
+
+# ---------------------------------------------------------------- the built site
+
+def map_pages(site: Path, index) -> dict[Path, str]:
+    pages = {site / "municipalities" / code / "index.html": f"map/data/town-{code}.geojson" for code in index.towns}
+    pages |= {site / "regions" / rid / "index.html": f"map/data/region-{rid}.geojson" for rid in index.registry.regions}
+    pages |= {site / kind / "index.html": f"map/data/{kind}.geojson" for kind in ("windows", "ibasho", "family-groups")}
+    pages[site / "map" / "index.html"] = "map/data/all.geojson"
+    return pages
+
+
+def test_every_map_page_has_its_list_and_loads_nothing_until_asked(built_site):
+    index = real_index()
+    for page, data_path in map_pages(built_site, index).items():
+        text = page.read_text(encoding="utf-8")
+        root = re.search(r'data-hub-map="((?:\.\./)*)' + re.escape(data_path) + '"', text)
+        assert root, (page, data_path)
+        features = json.loads((built_site / data_path).read_text(encoding="utf-8"))["features"]
+        block = text.split('class="hub-map"', 1)[1]
+        places = block.split('<ul class="hub-map__list">', 1)[1].split("</ul>")[0] if features else ""
+        assert places.count("<li>") == len(features), page  # the text alternative
+        assert "決まった場所がないため地図にはのっていません" in block
+        assert '<button type="button" class="md-button md-button--primary hub-map__show" hidden>地図を表示</button>' in text
+        assert "国土地理院のサーバー" in text
+        assert TILE_HOST not in text and "leaflet.js" not in text  # both only after the button
+    privacy = (built_site / "privacy" / "index.html").read_text(encoding="utf-8")
+    assert "localStorage" in privacy and "地図を表示" in privacy
+
+
+def test_hidden_place_never_reaches_any_built_file(tmp_path):
+    root = copy_project(tmp_path)
+    shutil.copytree(MAP_FIXTURES, root / "data", dirs_exist_ok=True)
+    result = run_generator(root, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = root / "site"
+    assert (site / "ibasho" / "test-hidden-ibasho" / "index.html").exists()
+    found = {key: [] for key in HIDDEN}
+    rounded = []
+    for path in site.rglob("*"):
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", errors="ignore")
+            for key, value in HIDDEN.items():
+                if value in text:
+                    found[key].append(str(path.relative_to(site)))
+            if "[137.91,35.67]" in text:
+                rounded.append(str(path.relative_to(site)))
+    assert found == {key: [] for key in HIDDEN}
+    # the scan does read the marker files: the approximate listing's rounded point is there
+    assert "map/data/family-groups.geojson" in rounded
+    listing = (site / "ibasho" / "test-hidden-ibasho" / "index.html").read_text(encoding="utf-8")
+    assert "所在地は公開していません" in listing
+
+
+# ---------------------------------------------------------------- in the browser
+
+playwright = pytest.importorskip("playwright.sync_api")
+from test_browser import browser, server  # noqa: E402,F401  (shared fixtures: chromium and the built site)
+
+
+@pytest.fixture
+def visitor(browser):  # noqa: F811
+    """A phone whose requests to other hosts are recorded and aborted (the tiles are never fetched)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", is_mobile=True)
+    page = context.new_page()
+    page.outside = []
+    page.local = []
+
+    def route(route):
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            page.local.append(route.request.url)
+            route.continue_()
+        else:
+            page.outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    yield page
+    assert context.cookies() == [], "the site must set no cookie"
+    context.close()
+
+
+def visible_markers(page) -> int:
+    """Markers as a visitor counts them: single pins plus the numbers on cluster bubbles."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('.hub-map .leaflet-marker-icon'))
+        .reduce((n, el) => n + (el.classList.contains('marker-cluster') ? parseInt(el.textContent, 10) : 1), 0)""")
+
+
+def wait_until(condition, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("url, data", [
+    ("/municipalities/202011/", "map/data/town-202011.geojson"),
+    ("/windows/", "map/data/windows.geojson"),
+    ("/map/", "map/data/all.geojson"),
+])
+def test_tiles_only_after_the_button_and_every_marker_shown(visitor, server, built_site, url, data):  # noqa: F811
+    expected = len(json.loads((built_site / data).read_text(encoding="utf-8"))["features"])
+    visitor.goto(server + url)  # waits for "load"; later requests from page load are caught below as well
+    button = visitor.get_by_role("button", name="地図を表示")
+    button.wait_for()
+    assert visitor.outside == [], "a request left the site before the button was pressed"
+    assert not any("leaflet" in u or u.endswith(".geojson") for u in visitor.local), "the map loaded unasked"
+    assert visitor.locator(".hub-map__list li").count() == expected
+    button.focus()  # keyboard users reach it like any button
+    visitor.keyboard.press("Enter")
+    visitor.wait_for_selector(".hub-map[data-markers]")
+    assert wait_until(lambda: visitor.outside), "no tile was requested after pressing the button"
+    assert {urlparse(u).hostname for u in visitor.outside} == {TILE_HOST}  # everything since page load
+    assert all(re.fullmatch(r"https://cyberjapandata\.gsi\.go\.jp/xyz/std/\d+/\d+/\d+\.png", u) for u in visitor.outside)
+    assert wait_until(lambda: visible_markers(visitor) == expected), (visible_markers(visitor), expected)
+    assert visitor.locator(".leaflet-control-attribution a", has_text="地理院タイル").get_attribute("href") == \
+        "https://maps.gsi.go.jp/development/ichiran.html"
+
+
+@pytest.mark.browser
+def test_a_remembered_choice_lives_in_local_storage_only(visitor, server):  # noqa: F811
+    visitor.goto(server + "/ibasho/")
+    visitor.get_by_label("この端末で、次からも地図を自動で表示する").check()
+    visitor.get_by_role("button", name="地図を表示").click()
+    visitor.wait_for_selector(".hub-map[data-markers]")
+    assert visitor.evaluate("localStorage.getItem('hub-map-consent')") == "1"
+    visitor.outside.clear()
+    visitor.goto(server + "/family-groups/")  # the next page shows its map without asking again
+    visitor.wait_for_selector(".hub-map[data-markers]")
+    assert wait_until(lambda: visitor.outside)
+    visitor.get_by_role("button", name="次から自動で表示しない").click()
+    assert visitor.evaluate("localStorage.getItem('hub-map-consent')") is None
+    assert visitor.evaluate("document.cookie") == ""
+
+
+@pytest.mark.browser
+def test_without_javascript_the_list_is_the_map(browser, server):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False, locale="ja-JP")
+    page = context.new_page()
+    page.goto(server + "/municipalities/203840/")
+    assert page.get_by_role("link", name="まいさぽ伊那ルーム (オンラインの居場所)").last.is_visible()
+    assert not page.get_by_role("button", name="地図を表示").is_visible()
+    assert "地図の表示には JavaScript が必要です" in page.locator(".hub-map").inner_text()
+    context.close()
