@@ -12,6 +12,7 @@ from .checks import Registry, load_registry
 from .index import Index, build_index
 from .problems import InvalidData
 from .render import render_pages
+from .search import search_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,4 +32,6 @@ def generate(root: Path = ROOT, today: dt.date | None = None) -> tuple[Registry,
     index = build_index(registry, today)
     # Render: ordinary Markdown pages
     pages = render_pages(index)
+    # Search: a sharded index of those pages (and docs/), plus the OpenSearch description
+    pages.update(search_files(index, pages, root))
     return registry, index, pages

@@ -167,6 +167,7 @@ def render_pages(index: Index) -> dict[str, str]:
             page(f"{kind}/{entry.id}.md", "listing.md.j2", entry=entry, listing=entry.listing, kind=kind)
     page("messages/index.md", "messages.md.j2")
     page("status/index.md", "status.md.j2")
+    page("search.md", "search.md.j2")
     return pages
 
 
