@@ -34,7 +34,7 @@ from .index import KIND_LABELS, Index
 
 SEARCH_DIR = "search"
 SNIPPET_CHARS = 1500  # text kept per page for snippets; the index itself covers the whole page
-FIELD_WEIGHTS = {"title": 6.0, "names": 4.0, "body": 1.0}
+FIELD_BONUS = {"title": 3.0, "names": 2.0}  # added to a body weight of at most K1 + 1 = 2.2
 EXACT_WEIGHT = 40.0   # `=name` tokens: typing a town's whole name (or reading) puts its page first
 K1, B = 1.2, 0.75     # BM25 constants
 
@@ -108,7 +108,7 @@ def page_text(markdown: str) -> str:
     text = _FRONT_MATTER.sub("", markdown)
     text = re.sub(r"\{#[^}]*\}|\{:[^}]*\}", "", text)                 # heading ids, attr_list
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)            # Markdown links keep their text
-    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+    text = re.sub(r"<(script|style|form|noscript)\b.*?</\1>", " ", text, flags=re.S)  # controls are not content
     text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"^\s*(?:#+|>|[-*+]|\d+\.)\s+", "", text, flags=re.M)
     text = re.sub(r"[*_`]{1,3}", "", text)
@@ -155,6 +155,8 @@ def collect_docs(index: Index, pages: dict[str, str], docs_dir: Path | None) -> 
                 doc.names += [entry.town.name, entry.town.kana]
             if entry.no_phone:
                 doc.names.append("電話以外")
+            if entry.free:
+                doc.names.append("無料")
             doc.exact = [listing.name_kana]
         elif path in towns:
             town = towns[path]
@@ -179,32 +181,29 @@ def _without_suffix(name: str) -> str:
 
 # ---------------------------------------------------------------- index files
 
-def _field_counts(doc: Doc) -> tuple[Counter, int]:
-    """Weighted term frequency over the fields, and the document length (for BM25)."""
-    counts: Counter = Counter()
-    length = 0
-    for name, text in (("title", doc.title), ("names", " ".join(doc.names)), ("body", doc.body)):
-        toks = tokens(text)
-        length += len(toks) if name == "body" else 0
-        for token in toks:
-            counts[token] += FIELD_WEIGHTS[name]
+def _weights(doc: Doc, avg_len: float) -> dict[str, float]:
+    """Token → weight for one page: BM25 over the body, plus a fixed bonus for a hit in the title or
+    in the page's names (saturating them together would let a long page's body drown a short title)."""
+    body = Counter(tokens(doc.body))
+    norm = K1 * (1 - B + B * sum(body.values()) / avg_len)
+    weights = {token: tf * (K1 + 1) / (tf + norm) for token, tf in body.items()}
+    for name, text in (("title", doc.title), ("names", " ".join(doc.names))):
+        for token in set(tokens(text)):
+            weights[token] = weights.get(token, 0.0) + FIELD_BONUS[name]
     for name in [doc.title, *doc.exact]:
         key = exact_key(name)
         if len(key) > 1:
-            counts[key] = EXACT_WEIGHT
-    return counts, length
+            weights[key] = EXACT_WEIGHT
+    return weights
 
 
 def build_search_files(docs: list[Doc], buckets: int | None = None) -> dict[str, str]:
     """{site-relative path: JSON text} for the whole index."""
     buckets = buckets or max(64, min(1024, len(docs) // 4))
-    per_doc = [_field_counts(doc) for doc in docs]
-    avg_len = sum(length for _, length in per_doc) / max(1, len(docs)) or 1.0
+    avg_len = sum(len(tokens(doc.body)) for doc in docs) / max(1, len(docs)) or 1.0
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for doc_id, (counts, length) in enumerate(per_doc):
-        norm = K1 * (1 - B + B * length / avg_len)
-        for token, tf in counts.items():
-            weight = tf if token.startswith("=") else tf * (K1 + 1) / (tf + norm)
+    for doc_id, doc in enumerate(docs):
+        for token, weight in _weights(doc, avg_len).items():
             postings[token].append((doc_id, max(1, round(weight * 10))))
 
     shards: dict[int, dict[str, list[int]]] = defaultdict(dict)

@@ -20,7 +20,7 @@ SAMPLES = ["ひきこもり", "引きこもり", "引き籠もり", "引籠り",
            "いいじま", "イイジマ", "飯島", "k.o-test@example.org", "相", "電話以外", "e-mail", "Ｅメール"]
 
 TOPICS = ["親の会", "家族会", "引きこもり", "ひきこもり", "引き籠もり", "電話以外", "LINE", "メール", "チャット",
-          "匿名", "無料", "居場所", "長野市", "いいじま", "24時間", "子ども", "訪問", "手紙", "電話相談",
+          "匿名", "無料", "居場所", "長野市", "いいじま", "24時間", "子ども", "訪問", "出張相談", "手紙",
           "保健師", "オンライン", "名前を言わなくてよい", "社会福祉協議会", "まいさぽ", "予約", "ご家族だけ"]
 
 
@@ -58,7 +58,7 @@ def built_pages(site: Path) -> dict[str, tuple[str, str]]:
             continue
         source = path.read_text(encoding="utf-8")
         article = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', source, re.S)
-        body = re.sub(r"<(script|style|noscript)\b.*?</\1>", " ", article.group(1), flags=re.S)
+        body = re.sub(r"<(script|style|noscript|form)\b.*?</\1>", " ", article.group(1), flags=re.S)
         body = html.unescape(re.sub(r"<[^>]+>", " ", body))
         title = html.unescape(re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*?)</h1>", source, re.S).group(1))).strip()
         pages[url] = (normalise(title), normalise(re.sub(r"\s+", " ", body)))
@@ -154,8 +154,16 @@ def test_every_town_is_first_by_kanji_and_by_kana(search_page, server):  # noqa:
     assert len(towns) == 77
 
 
+def best_by_data() -> dict[str, set[str]]:
+    """Where the data, not the wording, says which pages answer a query best."""
+    from generator.index import build_index
+    from generator.pipeline import validated_registry
+    entries = build_index(validated_registry(ROOT)).all_entries
+    return {"電話以外": {"/" + e.url for e in entries if e.no_phone}, "無料": {"/" + e.url for e in entries if e.free}}
+
+
 def test_topic_queries_find_the_pages_that_contain_them(search_page, server, built_site):  # noqa: F811
-    pages = built_pages(built_site)
+    pages, BEST = built_pages(built_site), best_by_data()
     search_page.goto(server + "/search/")
     report, failures = [], []
     for query in TOPICS:
@@ -166,26 +174,28 @@ def test_topic_queries_find_the_pages_that_contain_them(search_page, server, bui
         found = truth & set(got)
         recall, precision = len(found) / len(truth), len(found) / max(1, len(got))
         titled = {url for url in truth if normalise(query) in pages[url][0]}
-        best = titled or {url for url, n in counts.items() if n == max(counts.values())}
+        best = BEST.get(query) or titled or {url for url, n in counts.items() if n == max(counts.values())}
         report.append(f"{query}\t{len(truth)}\t{len(got)}\t{recall:.2f}\t{precision:.2f}")
         if recall < 0.95 or not best & set(got[:3]):
             failures.append((query, recall, sorted(truth - set(got))[:5], got[:3], sorted(best)[:3]))
     print("\nquery\ttruth\tresults\trecall\tprecision\n" + "\n".join(report))
+    for f in failures:
+        print(f)
     assert failures == []
 
 
 def test_results_show_kind_town_and_highlighted_snippet(search_page, server):  # noqa: F811
-    search_page.goto(server + "/search/?q=" + "まいさぽ")
+    search_page.goto(server + "/search/?q=" + "まいさぽ長野")
     search_page.wait_for_selector("#search-results li")
     first = search_page.locator("#search-results li").first
-    assert "まいさぽ" in first.locator("a").inner_text()
+    assert first.locator("a").inner_text() == "長野市生活就労支援センター「まいさぽ長野市」"
     assert first.locator(".hub-result__meta").inner_text() == "相談窓口 ・ 長野市"
-    assert "まいさぽ" in "".join(first.locator("mark").all_inner_texts())
+    assert "まいさぽ長野" in first.locator("mark").all_inner_texts()
     # shareable: the URL carries the query; back returns to the previous one
     run_query(search_page, "親の会")
     assert search_page.url.endswith("?q=" + "%E8%A6%AA%E3%81%AE%E4%BC%9A")
     search_page.go_back()
-    search_page.wait_for_function("() => document.querySelector('#hub-search-q').value === 'まいさぽ'")
+    search_page.wait_for_function("() => document.querySelector('#hub-search-q').value === 'まいさぽ長野'")
 
 
 def test_markup_in_a_query_is_shown_as_text(search_page, server):  # noqa: F811

@@ -155,7 +155,7 @@
   }
 
   // ------------------------------------------------------------ the /search/ page
-  var PAGE = 20;
+  var PAGE = 10;
   function setupSearchPage(form) {
     var input = form.querySelector("input[name=q]"), out = document.getElementById("search-results");
     var status = document.querySelector(".hub-search__status"), seq = 0, timer = null;
