@@ -33,7 +33,7 @@ from pathlib import Path
 from .index import KIND_LABELS, Index
 
 SEARCH_DIR = "search"
-SNIPPET_CHARS = 1500  # text kept per page for snippets; the index itself covers the whole page
+SNIPPET_CHARS = 800   # text kept per page for snippets; the index itself covers the whole page
 FIELD_BONUS = {"title": 3.0, "names": 2.0}  # added to a body weight of at most K1 + 1 = 2.2
 EXACT_WEIGHT = 40.0   # `=name` tokens: typing a town's whole name (or reading) puts its page first
 K1, B = 1.2, 0.75     # BM25 constants
