@@ -13,6 +13,7 @@ from .index import Index, build_index
 from .maps import map_files
 from .problems import InvalidData
 from .render import render_pages
+from .search import search_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,4 +35,6 @@ def generate(root: Path = ROOT, today: dt.date | None = None) -> tuple[Registry,
     pages = render_pages(index)
     # Maps: one marker-data file per map, loaded by its page only when the visitor asks for the map
     pages.update(map_files(index))
+    # Search: a sharded index of those pages (and docs/), plus the OpenSearch description
+    pages.update(search_files(index, pages, root))
     return registry, index, pages

@@ -174,6 +174,7 @@ def render_pages(index: Index) -> dict[str, str]:
     page("messages/index.md", "messages.md.j2")
     page("status/index.md", "status.md.j2")
     page("map/index.md", "map.md.j2")
+    page("search.md", "search.md.j2")
     return pages
 
 

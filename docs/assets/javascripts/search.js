@@ -1,0 +1,299 @@
+// Site search and "find by town": progressive enhancement, no third-party requests.
+// normalise()/tokens() mirror generator/search.py exactly (tests compare both on the same strings).
+// Nothing is fetched until the visitor types; then only the shards of the query's own tokens
+// (search/t/<bucket>.json) and one small file per shown result (search/d/<id>.json).
+(function () {
+  "use strict";
+
+  // ------------------------------------------------------------ normalisation (= generator/search.py)
+  var VARIANTS = [
+    [/(?:引き?|ひき)(?:籠も?|篭も?|こも)/g, "ひきこも"],
+    [/家族の会/g, "家族会"],
+    [/子供|子ども/g, "こども"],
+    [/[ゖヶケけ](?=[\u4e00-\u9fff])/g, "け"]
+  ];
+  var CJK = "\u3041-\u3096\u30fc\u3005\u3006\u4e00-\u9fff\uf900-\ufaff\u3400-\u4dbf";
+  var RUN = new RegExp("[" + CJK + "]+|[a-z0-9]+(?:[._@'-][a-z0-9]+)*", "g");
+
+  function foldChars(text) {  // length-preserving part: ASCII case and katakana → hiragana
+    return text.replace(/[A-Z]+/g, function (s) { return s.toLowerCase(); })
+      .replace(/[\u30a1-\u30f6]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0x60); });
+  }
+  function normalise(text) {
+    text = foldChars(String(text).normalize("NFKC"));
+    VARIANTS.forEach(function (v) { text = text.replace(v[0], v[1]); });
+    return text;
+  }
+  function isCjk(run) { return !/^[a-z0-9]/.test(run); }
+  function splitWord(run) { return run.split(/[._@'-]/).filter(Boolean); }
+  function tokens(text) {
+    var out = [];
+    (normalise(text).match(RUN) || []).forEach(function (run) {
+      if (isCjk(run)) {
+        if (run.length === 1) { out.push(run); } else {
+          for (var i = 0; i < run.length - 1; i++) { out.push(run.substr(i, 2)); }
+        }
+      } else { out.push.apply(out, splitWord(run)); }
+    });
+    return out;
+  }
+  // [token, isPrefix]: a lone CJK character and the last Latin word match every token they start.
+  function queryTerms(query) {
+    var runs = normalise(query).match(RUN) || [], terms = [], seen = {};
+    runs.forEach(function (run, i) {
+      var last = i === runs.length - 1, add = function (t, p) {
+        if (!seen[t + p]) { seen[t + p] = 1; terms.push([t, p]); }
+      };
+      if (isCjk(run)) {
+        if (run.length === 1) { add(run, true); } else {
+          for (var j = 0; j < run.length - 1; j++) { add(run.substr(j, 2), false); }
+        }
+      } else {
+        var words = splitWord(run);
+        words.forEach(function (w, k) { add(w, last && k === words.length - 1); });
+      }
+    });
+    return terms;
+  }
+  function exactKey(text) { return "=" + (normalise(text).match(RUN) || []).join(""); }
+  function bucket(token, buckets) { return token.replace(/^=/, "").charCodeAt(0) % buckets; }
+
+  // ------------------------------------------------------------ index access and ranking
+  var script = document.currentScript;
+  var ROOT = script ? script.src.replace(/assets\/javascripts\/search\.js(\?.*)?$/, "") : "/";
+  var cache = {};
+  function fetchJson(path) {
+    if (!cache[path]) {
+      cache[path] = fetch(ROOT + "search/" + path, { credentials: "omit" }).then(function (r) {
+        if (!r.ok) { throw new Error(path + ": " + r.status); }
+        return r.json();
+      });
+    }
+    return cache[path];
+  }
+  function postings(flat) {  // [docDelta, weight, ...] → {doc: weight}
+    var map = {}, doc = 0;
+    for (var i = 0; i < flat.length; i += 2) { doc += flat[i]; map[doc] = flat[i + 1]; }
+    return map;
+  }
+  function rank(query) {
+    var terms = queryTerms(query), exact = exactKey(query);
+    if (!terms.length) { return Promise.resolve({ results: [], partial: false }); }
+    return fetchJson("meta.json").then(function (meta) {
+      var wanted = {};
+      terms.forEach(function (t) { wanted[bucket(t[0], meta.buckets)] = 1; });
+      if (exact.length > 1) { wanted[bucket(exact, meta.buckets)] = 1; }
+      var names = Object.keys(wanted);
+      return Promise.all(names.map(function (b) {
+        return fetchJson("t/" + b + ".json").catch(function () { return {}; });
+      })).then(function (loaded) {
+        var shards = {};
+        names.forEach(function (b, i) { shards[b] = loaded[i]; });
+        return score(meta, shards, terms, exact);
+      });
+    });
+  }
+  function score(meta, shards, terms, exact) {
+    var total = {}, hits = {};
+    terms.forEach(function (term) {
+      var shard = shards[bucket(term[0], meta.buckets)] || {}, weights = {};
+      Object.keys(shard).forEach(function (token) {
+        if (token === term[0] || (term[1] && token.charAt(0) !== "=" && token.indexOf(term[0]) === 0)) {
+          var map = postings(shard[token]);
+          Object.keys(map).forEach(function (d) { weights[d] = Math.max(weights[d] || 0, map[d]); });
+        }
+      });
+      var docs = Object.keys(weights), df = docs.length;
+      var idf = Math.log(1 + (meta.pages - df + 0.5) / (df + 0.5));
+      docs.forEach(function (d) {
+        total[d] = (total[d] || 0) + idf * weights[d] / 10;
+        hits[d] = (hits[d] || 0) + 1;
+      });
+    });
+    var all = Object.keys(total), every = all.filter(function (d) { return hits[d] === terms.length; });
+    var exactShard = shards[bucket(exact, meta.buckets)] || {};
+    if (exact.length > 1 && exactShard[exact]) {
+      var bonus = postings(exactShard[exact]);
+      Object.keys(bonus).forEach(function (d) { if (d in total) { total[d] += bonus[d]; } });
+    }
+    var chosen = every.length ? every : all;
+    chosen.sort(function (a, b) { return total[b] - total[a] || a - b; });
+    return { results: chosen.map(Number), partial: !every.length && all.length > 0 };
+  }
+
+  // ------------------------------------------------------------ snippets (text is built with DOM nodes, never innerHTML)
+  function highlightRanges(text, terms) {
+    var folded = foldChars(text), marks = new Array(text.length + 1).join("0").split("");
+    terms.forEach(function (term) {
+      var t = term[0], from = 0, at;
+      while (t && (at = folded.indexOf(t, from)) >= 0) {
+        for (var i = at; i < at + t.length; i++) { marks[i] = "1"; }
+        from = at + 1;
+      }
+    });
+    return marks;
+  }
+  function snippet(text, terms) {
+    var marks = highlightRanges(text, terms), first = marks.indexOf("1");
+    var start = Math.max(0, (first < 0 ? 0 : first) - 40), end = Math.min(text.length, start + 130);
+    var p = document.createElement("p"), run = "", inMark = false;
+    p.className = "hub-result__snippet";
+    function flush() {
+      if (!run) { return; }
+      if (inMark) { var m = document.createElement("mark"); m.textContent = run; p.appendChild(m); } else { p.appendChild(document.createTextNode(run)); }
+      run = "";
+    }
+    if (start > 0) { p.appendChild(document.createTextNode("…")); }
+    for (var i = start; i < end; i++) {
+      var on = marks[i] === "1";
+      if (on !== inMark) { flush(); inMark = on; }
+      run += text.charAt(i);
+    }
+    flush();
+    if (end < text.length) { p.appendChild(document.createTextNode("…")); }
+    return p;
+  }
+
+  // ------------------------------------------------------------ the /search/ page
+  var PAGE = 10;
+  function setupSearchPage(form) {
+    var input = form.querySelector("input[name=q]"), out = document.getElementById("search-results");
+    var status = document.querySelector(".hub-search__status"), seq = 0, timer = null;
+    function show(query, push) {
+      var mine = ++seq, q = query.trim();
+      var url = location.pathname + (q ? "?q=" + encodeURIComponent(q) : "");
+      if (push) { history.pushState({ q: q }, "", url); } else { history.replaceState({ q: q }, "", url); }
+      document.title = (q ? q + " の検索結果 - " : "") + document.title.replace(/^.* の検索結果 - /, "");
+      if (!q) { out.textContent = ""; status.textContent = ""; return; }
+      rank(q).then(function (found) {
+        if (mine !== seq) { return; }
+        out.textContent = "";
+        out.setAttribute("aria-busy", "true");
+        var list = document.createElement("ol");
+        list.className = "hub-results";
+        out.appendChild(list);
+        var terms = queryTerms(q), shown = 0;
+        function more() {
+          var batch = found.results.slice(shown, shown + PAGE);
+          shown += batch.length;
+          return Promise.all(batch.map(function (d) { return fetchJson("d/" + d + ".json"); })).then(function (docs) {
+            if (mine !== seq) { return; }
+            docs.forEach(function (doc) { list.appendChild(resultItem(doc, terms)); });
+            var old = out.querySelector(".hub-results__more");
+            if (old) { old.remove(); }
+            if (shown < found.results.length) {
+              var button = document.createElement("button");
+              button.type = "button";
+              button.className = "hub-results__more";
+              button.textContent = "さらに表示 (残り" + (found.results.length - shown) + "件)";
+              button.addEventListener("click", function () {
+                var next = shown;
+                more().then(function () { var a = list.children[next] && list.children[next].querySelector("a"); if (a) { a.focus(); } });
+              });
+              out.appendChild(button);
+            }
+            out.removeAttribute("aria-busy");
+          });
+        }
+        status.textContent = found.results.length ?
+          (found.partial ? "「" + q + "」をすべて含むページはありませんでした。一部を含むページ " : "「" + q + "」の検索結果 ") +
+            found.results.length + "件" :
+          "「" + q + "」を含むページは見つかりませんでした。ことばを短くするか、ひらがなでもためしてください。";
+        return more();
+      }).catch(function () {
+        if (mine === seq) { status.textContent = "検索の準備ができませんでした。しばらくしてからもう一度おためしください。"; }
+      });
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { show(input.value, false); }, 150);
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      show(input.value, true);
+    });
+    window.addEventListener("popstate", function () {
+      input.value = new URLSearchParams(location.search).get("q") || "";
+      show(input.value, false);
+    });
+    input.value = new URLSearchParams(location.search).get("q") || "";
+    if (input.value) { show(input.value, false); } else { input.focus(); }
+  }
+  function resultItem(doc, terms) {
+    var li = document.createElement("li"), a = document.createElement("a"), meta = document.createElement("p");
+    li.className = "hub-result";
+    a.href = ROOT + doc.url;
+    a.textContent = doc.title;
+    a.className = "hub-result__title";
+    meta.className = "hub-result__meta";
+    meta.textContent = doc.kind + (doc.town && doc.town !== doc.title ? " ・ " + doc.town : "");
+    li.appendChild(a);
+    li.appendChild(meta);
+    li.appendChild(snippet(doc.text, terms));
+    return li;
+  }
+
+  // ------------------------------------------------------------ "find by town" combobox (WAI-ARIA 1.2 pattern)
+  function setupTownFinder(box) {
+    var towns = JSON.parse(box.querySelector("script[type='application/json']").textContent);
+    var input = box.querySelector("input"), list = box.querySelector("[role=listbox]"), active = -1, shown = [];
+    towns.forEach(function (t) { t.keys = [normalise(t.name), normalise(t.kana), t.romaji.toLowerCase()]; });
+    function matches(q) {
+      q = normalise(q).replace(/\s+/g, "");
+      if (!q) { return []; }
+      var starts = towns.filter(function (t) { return t.keys.some(function (k) { return k.indexOf(q) === 0; }); });
+      var inside = towns.filter(function (t) {
+        return starts.indexOf(t) < 0 && t.keys.some(function (k) { return k.indexOf(q) > 0; });
+      });
+      return starts.concat(inside).slice(0, 12);
+    }
+    function render() {
+      shown = matches(input.value);
+      list.textContent = "";
+      shown.forEach(function (t, i) {
+        var li = document.createElement("li");
+        li.id = list.id + "-" + t.code;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", i === active ? "true" : "false");
+        li.textContent = t.name + " (" + t.kana + ")";
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); go(t); });
+        list.appendChild(li);
+      });
+      var open = shown.length > 0;
+      list.hidden = !open;
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      if (active >= 0 && shown[active]) { input.setAttribute("aria-activedescendant", list.id + "-" + shown[active].code); } else { input.removeAttribute("aria-activedescendant"); }
+      box.querySelector("[role=status]").textContent = input.value.trim() ? (open ? shown.length + "件の候補があります。上下の矢印キーで選べます。" : "候補がありません。") : "";
+    }
+    function go(t) { location.href = ROOT + "municipalities/" + t.code + "/"; }
+    input.addEventListener("input", function () { active = -1; render(); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (!shown.length) { render(); }
+        if (!shown.length) { return; }
+        e.preventDefault();
+        active = e.key === "ArrowDown" ? (active + 1) % shown.length : (active <= 0 ? shown.length - 1 : active - 1);
+        render();
+      } else if (e.key === "Enter") {
+        var pick = shown[active >= 0 ? active : 0];
+        if (pick) { e.preventDefault(); go(pick); }
+      } else if (e.key === "Escape") {
+        active = -1; list.hidden = true; input.setAttribute("aria-expanded", "false");
+      }
+    });
+    input.addEventListener("blur", function () { list.hidden = true; input.setAttribute("aria-expanded", "false"); });
+    box.hidden = false;
+  }
+
+  window.HubSearch = { normalise: normalise, tokens: tokens, queryTerms: queryTerms, exactKey: exactKey, rank: rank };
+
+  function init() {
+    var form = document.querySelector("form[data-hub-search]");
+    if (form && !form.dataset.ready) { form.dataset.ready = "1"; setupSearchPage(form); }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-hub-townfinder]"), function (box) {
+      if (!box.dataset.ready) { box.dataset.ready = "1"; setupTownFinder(box); }
+    });
+  }
+  if (typeof document$ !== "undefined") { document$.subscribe(init); } else if (document.readyState !== "loading") { init(); } else { document.addEventListener("DOMContentLoaded", init); }
+})();

@@ -1,0 +1,87 @@
+"""List filters on /windows/ (and the others): each filter and a combination, checked against the data;
+the choice lives in the URL, survives a reload and the back button."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT
+from generator.index import build_index
+from generator.pipeline import validated_registry
+
+pytest.importorskip("playwright.sync_api")
+from test_browser import browser, phone, server  # noqa: E402,F401  (fixtures reused)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def index():
+    return build_index(validated_registry(ROOT))
+
+
+def shown(page) -> set[str]:
+    return set(page.locator(".hub-card:visible .hub-card__title").all_inner_texts())
+
+
+def names(entries) -> set[str]:
+    return {e.listing.name for e in entries}
+
+
+def test_each_filter_matches_the_data(phone, server, index):  # noqa: F811
+    windows = index.entries["windows"]
+    reg = index.registry
+    iijima = reg.municipalities["203840"]
+    kamiina = reg.regions[iijima.region]
+    checks = [
+        ("method=line", lambda e: "line" in e.listing.methods),
+        ("method=email", lambda e: "email" in e.listing.methods),
+        ("method=online", lambda e: "online" in e.listing.methods),
+        ("method=visit", lambda e: "visit" in e.listing.methods),
+        ("flag=nophone", lambda e: e.no_phone),
+        ("flag=anonymous", lambda e: bool(e.listing.anonymous_ok)),
+        ("flag=family-only", lambda e: bool(e.listing.family_only_ok)),
+        ("flag=free", lambda e: e.free),
+        ("flag=weekday", lambda e: e.weekday),
+        ("flag=evening", lambda e: e.evening),
+        ("flag=weekend", lambda e: e.weekend),
+        ("audience=family", lambda e: bool({"family", "anyone"} & set(e.listing.audience))),
+        ("audience=supporter", lambda e: bool({"supporter", "anyone"} & set(e.listing.audience))),
+        ("town=203840", lambda e: e.accepts(iijima)),
+        (f"region={kamiina.id}", lambda e: e in index.in_region(kamiina, "windows")),
+        ("region=nagano", lambda e: e in index.in_region(reg.regions["nagano"], "windows")),
+    ]
+    for query, keep in checks:
+        phone.goto(f"{server}/windows/?{query}")
+        expected = names(e for e in windows if keep(e))
+        assert shown(phone) == expected, query
+        assert 0 < len(expected) or query.startswith(("flag=family", "region")), f"{query} checks nothing"
+
+
+def test_ticking_filters_updates_the_url_and_back_undoes_it(phone, server, index):  # noqa: F811
+    reg = index.registry
+    phone.goto(server + "/windows/")
+    every = shown(phone)
+    phone.get_by_label("電話以外で相談できる").check()
+    phone.get_by_label("無料").check()
+    phone.get_by_label("住んでいる市町村").select_option("203840")
+    assert phone.url.endswith("/windows/?flag=nophone&flag=free&town=203840")
+    iijima = reg.municipalities["203840"]
+    combined = names(e for e in index.entries["windows"] if e.no_phone and e.free and e.accepts(iijima))
+    assert shown(phone) == combined and 0 < len(combined) < len(every)
+    phone.reload()  # shareable: the same link shows the same list
+    assert shown(phone) == combined
+    assert phone.get_by_label("無料").is_checked()
+    phone.go_back()
+    phone.wait_for_function("() => !location.search.includes('town=')")
+    assert shown(phone) == names(e for e in index.entries["windows"] if e.no_phone and e.free)
+    phone.get_by_role("button", name="条件をすべて外す").click()
+    phone.wait_for_function("() => location.search === ''")
+    assert shown(phone) == every
+
+
+def test_other_lists_have_the_same_filters(phone, server, index):  # noqa: F811
+    for kind in ("ibasho", "family-groups"):
+        phone.goto(f"{server}/{kind}/?flag=anonymous")
+        assert shown(phone) == names(e for e in index.entries[kind] if e.listing.anonymous_ok)
+        assert phone.get_by_label("地域 (広域圏)").count() == 1
