@@ -30,6 +30,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from .index import KIND_LABELS, Index
 
 SEARCH_DIR = "search"
@@ -128,6 +130,14 @@ def page_url(path: str) -> str:
     return (stem[:-len("/index")] if stem.endswith("/index") else stem) + "/"
 
 
+def excluded_from_search(markdown: str) -> bool:
+    """Front matter `search: {exclude: true}` (Material's convention) keeps staff-only pages out of results."""
+    if not markdown.startswith("---"):
+        return False
+    meta = yaml.safe_load(markdown.split("---", 2)[1]) or {}
+    return isinstance(meta.get("search"), dict) and meta["search"].get("exclude") is True
+
+
 def collect_docs(index: Index, pages: dict[str, str], docs_dir: Path | None) -> list[Doc]:
     """One Doc per page: generated pages (with what the data knows about them) and hand-written guides."""
     from .render import METHOD_JA  # render imports nothing from here; keep the stage order one-way
@@ -143,7 +153,7 @@ def collect_docs(index: Index, pages: dict[str, str], docs_dir: Path | None) -> 
 
     docs = []
     for path, markdown in sorted(sources.items()):
-        if not path.endswith(".md") or path == "search.md":
+        if not path.endswith(".md") or path == "search.md" or excluded_from_search(markdown):
             continue
         doc = Doc(url=page_url(path), title=page_title(markdown) or path, kind="案内", body=page_text(markdown))
         if path in entries:

@@ -77,6 +77,8 @@ def test_hostile_text_never_becomes_markup(tmp_path_factory, texts):
     registry.windows[window.id] = window
     pages = render_pages(build_index(registry, TODAY))
     for path, text in pages.items():
+        if not path.endswith(".md"):  # downloads and map data are checked in the real build below
+            continue
         body = text.split("---", 2)[2] if text.startswith("---") else text
         parser = MarkupFromData()
         parser.feed(markdown.markdown(body, extensions=EXTENSIONS))
