@@ -54,7 +54,8 @@ def built_pages(site: Path) -> dict[str, tuple[str, str]]:
     for path in site.rglob("index.html"):
         rel = path.relative_to(site).parent.as_posix()
         url = "/" if rel == "." else f"/{rel}/"
-        if url.startswith(("/search/", "/404")):
+        # staff and print pages are deliberately kept out of search (front matter `search: exclude`)
+        if url.startswith(("/search/", "/404", "/contribute/templates/", "/flyers/")):
             continue
         source = path.read_text(encoding="utf-8")
         article = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', source, re.S)
