@@ -27,7 +27,7 @@ from .models import Municipality, Region, TimeSlot
 # Chromium on A4 with 10 mm margins: after the message, the QR code, the five headings, the notes and
 # the footer, LINES_TOTAL lines are left for rows and summaries. Each section also has a row cap, so
 # one crowded section cannot push out the others.
-LINES_TOTAL = 30
+LINES_TOTAL = 31
 CAPS = {"own": 4, "no_phone": 3, "wide": 2, "nearby": 3, "national": 6}
 PRIORITY = ("own", "no_phone", "wide", "nearby", "national")
 PHONES_PER_ROW = 2
@@ -35,7 +35,7 @@ SLOTS_PER_ROW = 2
 NAME_CHARS = 16    # characters of a name per line in the first column
 WAY_CHARS = 30     # characters of an address (URL, mail, LINE) per line in the second column
 LABEL_CHARS = 20   # characters of a phone's label per line (the first line is shared with the number)
-HOURS_CHARS = 13   # characters of opening hours per line in the third column
+HOURS_CHARS = 15   # characters of opening hours per line in the third column
 
 SlotText = Callable[[TimeSlot], str]
 
@@ -62,7 +62,7 @@ def site_url(root: Path) -> str:
 def qr_svg(url: str, label: str) -> Markup:
     """An inline SVG QR code; `omitsize` keeps the viewBox so it scales without cropping."""
     code = segno.make(url, error="m", micro=False)
-    return Markup(code.svg_inline(omitsize=True, border=2, dark="#000", light="#fff", title=label))
+    return Markup(code.svg_inline(omitsize=True, border=4, dark="#000", light="#fff", title=label))
 
 
 # ---------------------------------------------------------------- what fits
@@ -104,21 +104,22 @@ def row_lines(entry: Entry, slot_text: SlotText) -> int:
 
 def allocate(candidates: dict[str, list[Entry]], slot_text: SlotText, total: int = LINES_TOTAL,
              caps: dict[str, int] = CAPS) -> dict[str, Section]:
-    """Hand out `total` lines in PRIORITY order, each section up to its cap of rows; the rest is
-    summarised. One line per section stays reserved for its summary or its "not yet registered" note."""
+    """Hand out `total` lines: first one row to every section (so a crowded town still shows a national
+    line, where nobody knows the caller), then more rows in PRIORITY order up to each cap. Each
+    section keeps its order (nearest first) and one line for its summary or "not yet registered" note."""
     left = total - len(PRIORITY)
-    sections = {}
-    for name in PRIORITY:
-        entries = candidates.get(name, [])
-        shown: list[Entry] = []
-        for entry in entries[:caps[name]]:
-            lines = row_lines(entry, slot_text)
-            if lines > left:
-                break  # keep the order (nearest first): never skip ahead to a shorter row
-            shown.append(entry)
-            left -= lines
-        sections[name] = Section(shown=shown, rest=entries[len(shown):])
-    return sections
+    shown: dict[str, list[Entry]] = {name: [] for name in PRIORITY}
+    for first_pass in (True, False):
+        for name in PRIORITY:
+            entries = candidates.get(name, [])
+            limit = 1 if first_pass else caps[name]
+            while len(shown[name]) < min(limit, len(entries)):
+                lines = row_lines(entries[len(shown[name])], slot_text)
+                if lines > left:
+                    break  # never skip ahead to a shorter row: the order is the point
+                shown[name].append(entries[len(shown[name])])
+                left -= lines
+    return {name: Section(shown=shown[name], rest=candidates.get(name, [])[len(shown[name]):]) for name in PRIORITY}
 
 
 def _without(entries: list[Entry], seen: set[str]) -> list[Entry]:
