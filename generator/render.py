@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 import phonenumbers
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .flyers import PHONES_PER_ROW, build_flyers, no_phone_ways, opening_slots
@@ -118,10 +118,30 @@ def months_since(value: dt.date, today: dt.date) -> int:
 
 # ---------------------------------------------------------------- environment and pages
 
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by every environment of this process (serve rebuilds, tests).
+
+    Keys include a checksum of the template source, so an edited template is compiled again.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if (code := self._store.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
+
+
 def environment(index: Index) -> Environment:
     # Comments are {## ##}: Markdown heading ids `{#id}` would otherwise open a Jinja comment.
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      comment_start_string="{##", comment_end_string="##}",
+                      bytecode_cache=_BYTECODE, comment_start_string="{##", comment_end_string="##}",
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
                        date_ja=date_ja)
