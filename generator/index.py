@@ -16,6 +16,26 @@ from .models import NO_PHONE_METHODS, Listing, Municipality, Region, TimeSlot, W
 
 KIND_LABELS = {"windows": "相談窓口", "ibasho": "居場所", "family-groups": "家族会・親の会"}
 WIDE_LEVELS = ("regional", "prefectural")
+API = "api/v1/"  # open data; a breaking change to any file's format goes to api/v2/, and v1 stays
+APPROXIMATE_DECIMALS = 2  # about 1 km: "approximate" places are published no finer than this
+
+
+def published(listing: Listing) -> Listing:
+    """The listing as it may leave this site, in any page, file or feed.
+
+    `precision: municipality` keeps the town and drops address, postal code and coordinates;
+    `approximate` rounds the coordinates. Every export goes through here, so there is one place to
+    get privacy right.
+    """
+    loc = listing.location
+    if loc is None or loc.precision == "exact":
+        return listing
+    if loc.precision == "municipality":
+        hidden = loc.model_copy(update={"address": None, "postal_code": None, "lat": None, "lon": None})
+    else:
+        rounded = {k: round(v, APPROXIMATE_DECIMALS) for k, v in (("lat", loc.lat), ("lon", loc.lon)) if v is not None}
+        hidden = loc.model_copy(update=rounded)
+    return listing.model_copy(update={"location": hidden})
 
 
 @dataclass(frozen=True)
@@ -37,12 +57,38 @@ class Entry:
         return f"{self.kind}/{self.listing.id}/"
 
     @property
+    def calendar_path(self) -> str | None:
+        """Site-relative path of this listing's .ics feed, when it has events."""
+        return f"{API}calendars/{self.kind}/{self.listing.id}.ics" if self.events else None
+
+    @property
     def kind_label(self) -> str:
         return KIND_LABELS[self.kind]
 
     @property
     def level(self) -> str | None:
         return self.listing.level if isinstance(self.listing, Window) else None
+
+    @cached_property
+    def public(self) -> Listing:
+        """What may be published: see `published()`."""
+        return published(self.listing)
+
+    def public_point(self) -> tuple[float, float, str] | None:
+        """(lat, lon, "location" | "municipality") for open data: the published coordinates, else the town's point."""
+        loc = self.public.location
+        if loc is not None and loc.lat is not None and loc.lon is not None:
+            return loc.lat, loc.lon, "location"
+        return (self.town.lat, self.town.lon, "municipality") if self.town else None
+
+    @cached_property
+    def events(self) -> list[TimeSlot]:
+        """Slots worth a calendar entry: every meeting of an ibasho or family group, and a window's monthly
+        days (e.g. a 相談会 on the 2nd Saturday). A window's weekly office hours are not events."""
+        slots = self.listing.schedule.slots if self.listing.schedule else []
+        if self.kind == "windows":
+            return [s for s in slots if s.nth or s.month_days]
+        return list(slots)
 
     @cached_property
     def no_phone(self) -> bool:
@@ -199,6 +245,10 @@ def _town_view(index: Index, town: Municipality) -> TownView:
         bucket.extend(nearest(e for e in index.entries[kind]
                               if e.accepts(town) or (e.town is not None and e.town.region == town.region)))
     return view
+
+
+def region_calendar_path(region: Region) -> str:
+    return f"{API}calendars/regions/{region.id}.ics"
 
 
 def methods_without_phone(listing: Listing) -> list[str]:

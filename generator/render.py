@@ -21,7 +21,8 @@ import phonenumbers
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .index import KIND_LABELS, Entry, Index
+from .index import KIND_LABELS, Entry, Index, region_calendar_path
+from .jsonld import listing_jsonld, script_tag
 from .models import Listing, PhoneContact, TimeSlot
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -116,7 +117,7 @@ def months_since(value: dt.date, today: dt.date) -> int:
 
 # ---------------------------------------------------------------- environment and pages
 
-def environment(index: Index) -> Environment:
+def environment(index: Index, site_url: str = "") -> Environment:
     # Comments are {## ##}: Markdown heading ids `{#id}` would otherwise open a Jinja comment.
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       comment_start_string="{##", comment_end_string="##}",
@@ -131,6 +132,8 @@ def environment(index: Index) -> Environment:
         months_since=lambda d: months_since(d, index.today),
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
+        jsonld=lambda entry: script_tag(listing_jsonld(entry, site_url, index.registry)),
+        region_calendar_path=region_calendar_path,
     )
     return env
 
@@ -143,8 +146,9 @@ def _depth(path: str) -> int:
     return len(parts)
 
 
-def render_pages(index: Index) -> dict[str, str]:
-    env = environment(index)
+def render_pages(index: Index, site_url: str = "") -> dict[str, str]:
+    """`site_url` (absolute, ending in /) makes the JSON-LD's URLs absolute; without it they are left out."""
+    env = environment(index, site_url)
     reg = index.registry
     pages: dict[str, str] = {}
 
