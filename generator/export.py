@@ -95,8 +95,6 @@ class FamilyGroupRecord(FamilyGroup):
     derived: ListingDerived = Field(description="このサイトが計算した値")
 
 
-RECORDS: dict[str, type[BaseModel]] = {"windows": WindowRecord, "ibasho": IbashoRecord,
-                                       "family-groups": FamilyGroupRecord}
 ListingRecord = Annotated[Union[WindowRecord, IbashoRecord, FamilyGroupRecord], Field(discriminator="kind")]
 
 
