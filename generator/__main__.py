@@ -1,5 +1,5 @@
-"""Command line: `python -m generator validate | new KIND ID | schema [--check] | pages DIR | build | report
-| forms [--check] | intake FILE | import-sheet FILE`."""
+"""Command line: `python -m generator validate | new KIND ID | schema [--check] | pages DIR | export DIR | build
+| report | forms [--check] | intake FILE | import-sheet FILE`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import tempfile
 from pathlib import Path
 
 from .checks import load_registry
+from .export import docs_pages, export_files, write_files
 from .index import build_index
-from .pipeline import ROOT, generate
+from .pipeline import ROOT, base_url, generate, site_settings
 from .problems import InvalidData
 from .render import write_pages
 from .schema import KINDS, stale_schemas, template_text, write_schemas
@@ -69,6 +70,21 @@ def cmd_pages(args: argparse.Namespace) -> int:
         return 1
     count = sum(1 for _ in write_pages(pages, args.out))
     print(f"{count} pages written to {args.out}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """The open data (api/v1/…) and sitemap.xml, without MkDocs: what the hook writes into site/."""
+    settings = site_settings(args.root)
+    site_url = settings.site_url if args.site_url is None else base_url(args.site_url)
+    try:
+        _registry, index, pages = generate(args.root, site_url=site_url)
+    except InvalidData as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    files = export_files(index, [*pages, *docs_pages(settings.docs_dir)], site_url)
+    write_files(files, args.out)
+    print(f"{len(files)} files written to {args.out}" + ("" if site_url else " (no site_url: no sitemap.xml)"))
     return 0
 
 
@@ -199,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
     pages = sub.add_parser("pages", help="write the generated Markdown pages to a folder")
     pages.add_argument("out", type=Path)
     pages.set_defaults(func=cmd_pages)
+    export = sub.add_parser("export", help="write the open data (api/v1/) and sitemap.xml to a folder")
+    export.add_argument("out", type=Path)
+    export.add_argument("--site-url", default=None, help="absolute site URL (default: site_url of mkdocs.yml)")
+    export.set_defaults(func=cmd_export)
     build = sub.add_parser("build", help="validate and build site/ atomically")
     build.add_argument("--site-dir", default="site")
     build.set_defaults(func=cmd_build)

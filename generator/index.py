@@ -16,6 +16,26 @@ from .models import NO_PHONE_METHODS, Listing, Municipality, Region, TimeSlot, W
 
 KIND_LABELS = {"windows": "相談窓口", "ibasho": "居場所", "family-groups": "家族会・親の会"}
 WIDE_LEVELS = ("regional", "prefectural")
+API = "api/v1/"  # open data; a breaking change to any file's format goes to api/v2/, and v1 stays
+APPROXIMATE_DECIMALS = 2  # about 1 km: "approximate" places are published no finer than this
+
+
+def published(listing: Listing) -> Listing:
+    """The listing as it may leave this site, in any page, file or feed.
+
+    `precision: municipality` keeps the town and drops address, postal code and coordinates;
+    `approximate` rounds the coordinates. Every export goes through here, so there is one place to
+    get privacy right.
+    """
+    loc = listing.location
+    if loc is None or loc.precision == "exact":
+        return listing
+    if loc.precision == "municipality":
+        hidden = loc.model_copy(update={"address": None, "postal_code": None, "lat": None, "lon": None})
+    else:
+        rounded = {k: round(v, APPROXIMATE_DECIMALS) for k, v in (("lat", loc.lat), ("lon", loc.lon)) if v is not None}
+        hidden = loc.model_copy(update=rounded)
+    return listing.model_copy(update={"location": hidden})
 
 
 @dataclass(frozen=True)
@@ -37,12 +57,31 @@ class Entry:
         return f"{self.kind}/{self.listing.id}/"
 
     @property
+    def calendar_path(self) -> str | None:
+        """Site-relative path of this listing's .ics feed, when it has events."""
+        return f"{API}calendars/{self.kind}/{self.listing.id}.ics" if self.events else None
+
+    @property
     def kind_label(self) -> str:
         return KIND_LABELS[self.kind]
 
     @property
     def level(self) -> str | None:
         return self.listing.level if isinstance(self.listing, Window) else None
+
+    @cached_property
+    def public(self) -> Listing:
+        """What may be published: see `published()`."""
+        return published(self.listing)
+
+    @cached_property
+    def events(self) -> list[TimeSlot]:
+        """Slots worth a calendar entry: every meeting of an ibasho or family group, and a window's monthly
+        days (e.g. a 相談会 on the 2nd Saturday). A window's weekly office hours are not events."""
+        slots = self.listing.schedule.slots if self.listing.schedule else []
+        if self.kind == "windows":
+            return [s for s in slots if s.nth or s.month_days]
+        return list(slots)
 
     @cached_property
     def no_phone(self) -> bool:
@@ -202,14 +241,15 @@ def _town_view(index: Index, town: Municipality) -> TownView:
     return view
 
 
+def region_calendar_path(region: Region) -> str:
+    return f"{API}calendars/regions/{region.id}.ics"
+
+
 def methods_without_phone(listing: Listing) -> list[str]:
     return [m for m in listing.methods if m in NO_PHONE_METHODS]
 
 
 # ---------------------------------------------------------------- location precision (the one rule)
-
-APPROXIMATE_DECIMALS = 2  # about 1 km: enough to find the area, not the door
-
 
 @dataclass(frozen=True)
 class PublicPoint:
@@ -228,21 +268,17 @@ class PublicPoint:
 
 
 def public_point(entry: Entry) -> PublicPoint | None:
-    """The only rule for publishing a listing's place: maps, pages and open-data exports all use it.
+    """Where maps, pages and open-data exports put a listing, built on `published()` (the one rule).
 
     `precision: municipality` → the town's point, no address, no postal code, never its own
-    coordinates; `approximate` → coordinates rounded to APPROXIMATE_DECIMALS; no coordinates → the
-    town's point (address kept); no town and no coordinates (national services) → None: no place.
+    coordinates; `approximate` → rounded coordinates; no coordinates → the town's point (address
+    kept); no town and no coordinates (national services) → None: no place.
     """
-    loc, town = entry.listing.location, entry.town
-    hidden = loc is not None and loc.precision == "municipality"
-    address = None if loc is None or hidden else loc.address
-    postal_code = None if loc is None or hidden else loc.postal_code
-    if loc is not None and not hidden and loc.lat is not None and loc.lon is not None:
-        if loc.precision == "approximate":
-            return PublicPoint(round(loc.lat, APPROXIMATE_DECIMALS), round(loc.lon, APPROXIMATE_DECIMALS),
-                               "approximate", town, address, postal_code)
-        return PublicPoint(loc.lat, loc.lon, "exact", town, address, postal_code)
+    loc, town = entry.public.location, entry.town
+    address = loc.address if loc else None
+    postal_code = loc.postal_code if loc else None
+    if loc is not None and loc.lat is not None and loc.lon is not None:
+        return PublicPoint(loc.lat, loc.lon, loc.precision, town, address, postal_code)
     if town is None:
         return None
     return PublicPoint(town.lat, town.lon, "town", town, address, postal_code)

@@ -1,7 +1,8 @@
 """MkDocs adapter: runs the generator and hands its pages to MkDocs. Event handlers only.
 
-Everything essential lives in `generator.pipeline`; a successor engine that ignores hooks can
-build the same site from `python -m generator pages docs-generated/`.
+Everything essential lives in `generator.pipeline` and `generator.export`; a successor engine that
+ignores hooks can build the same site from `python -m generator pages docs-generated/` and
+`python -m generator export SITE_DIR`.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ if str(ROOT) not in sys.path:  # hooks are loaded as loose files, not as part of
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
+from generator.export import docs_pages, export_files, write_files  # noqa: E402
 from generator.harden import add_csp  # noqa: E402
-from generator.pipeline import generate  # noqa: E402
+from generator.pipeline import base_url, generate  # noqa: E402
 from generator.problems import InvalidData  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generator")
@@ -31,15 +33,20 @@ def on_startup(command, dirty):
     _serving = command == "serve"
 
 
+_built: dict[str, object] = {}
+
+
 def on_config(config):
+    site_url = base_url(config["site_url"])
     try:
-        registry, _index, pages = generate(ROOT)
+        registry, index, pages = generate(ROOT, site_url=site_url)
     except InvalidData as exc:
         raise PluginError(str(exc)) from None
     for problem in registry.problems:  # warnings only here; INFO so that --strict still builds
         log.info(problem.format())
     _pages.clear()
     _pages.update(pages)
+    _built.update(index=index, site_url=site_url)
     return config
 
 
@@ -50,6 +57,12 @@ def on_files(files: Files, config) -> Files:
             raise PluginError(f"docs/{path} would be overwritten by a generated page; rename or remove it")
         files.append(File.generated(config, path, content=text))
     return files
+
+
+def on_post_build(config):
+    # Open data and sitemap.xml (replacing MkDocs' own: see generator/export.py) into the built site.
+    paths = [*_pages, *docs_pages(Path(config["docs_dir"]))]
+    write_files(export_files(_built["index"], paths, _built["site_url"]), Path(config["site_dir"]))
 
 
 def on_serve(server, config, builder):

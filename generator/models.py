@@ -157,7 +157,7 @@ class TimeSlot(Strict):
         default_factory=list, description="毎月の日付 (例: 10 = 毎月10日)")
     opens: Time | None = Field(None, description="開始時刻 (例: 08:30)")
     closes: Time | None = Field(None, description="終了時刻 (例: 17:15。開始より前なら翌日)")
-    note: str | None = None
+    note: str | None = Field(None, description="この時間の補足")
 
     @model_validator(mode="after")
     def _has_when(self) -> "TimeSlot":
@@ -187,14 +187,14 @@ class PhoneContact(Strict):
 class LineContact(Strict):
     name: Text = Field(description="LINE アカウント名")
     line_id: str | None = Field(None, description="LINE ID (例: @example)")
-    url: HttpsUrl | None = None
-    note: str | None = None
+    url: HttpsUrl | None = Field(None, description="友だち追加などのページ")
+    note: str | None = Field(None, description="補足")
 
 
 class Contacts(Strict):
-    phones: list[PhoneContact] = Field(default_factory=list)
-    emails: list[Email] = Field(default_factory=list)
-    line: list[LineContact] = Field(default_factory=list)
+    phones: list[PhoneContact] = Field(default_factory=list, description="電話")
+    emails: list[Email] = Field(default_factory=list, description="メールアドレス")
+    line: list[LineContact] = Field(default_factory=list, description="LINE")
     chat: HttpsUrl | None = Field(None, description="チャット相談のページ")
     web_form: HttpsUrl | None = Field(None, description="相談フォーム")
     website: HttpsUrl | None = Field(None, description="ウェブサイト")
@@ -223,24 +223,25 @@ class Listing(Strict):
     id: str = Field(pattern=SLUG, description="ID。ファイル名と同じ英小文字・数字・ハイフン")
     name: Text = Field(description="名称")
     name_kana: str = Field(pattern=KANA, description="名称のよみ (ひらがな・カタカナ)")
-    operator: Operator
+    operator: Operator = Field(description="運営者")
     municipality: MunicipalityCode | None = Field(
         None, description="所在する市町村のコード (全国・オンラインのみなら省略)")
     service_area: list[str] = Field(
         min_length=1, description="対象地域: 市町村コード、地域ID、prefecture (県全体)、national (全国)")
     accepts_from: Literal["own-municipality", "region", "prefecture", "anywhere"] | None = Field(
         None, description="どこに住む人を受け入れるか (出典に書かれていなければ省略)")
-    location: Location | None = None
+    location: Location | None = Field(None, description="所在地 (precision で公開の範囲を決めます)")
     methods: list[Method] = Field(min_length=1, description="相談・参加の方法")
-    contacts: Contacts = Field(default_factory=Contacts)
-    schedule: Schedule | None = None
-    cost: Cost | None = None
+    contacts: Contacts = Field(default_factory=Contacts, description="連絡先")
+    schedule: Schedule | None = Field(None, description="受付・開催の時間")
+    cost: Cost | None = Field(None, description="費用")
     anonymous_ok: bool | None = Field(None, description="名前を言わずに相談できるか (わからなければ書かない)")
     family_only_ok: bool | None = Field(None, description="家族だけの相談ができるか")
-    reservation: Literal["required", "preferred", "not-needed"] | None = None
+    reservation: Literal["required", "preferred", "not-needed"] | None = Field(
+        None, description="予約 (required=必要 preferred=おすすめ not-needed=不要)")
     audience: list[Audience] = Field(min_length=1, description="対象 (person=ご本人 family=ご家族 supporter=支援者 anyone=どなたでも)")
-    languages: list[str] = Field(default_factory=lambda: ["ja"])
-    accessibility: str | None = None
+    languages: list[str] = Field(default_factory=lambda: ["ja"], description="使える言語 (ISO 639-1 の記号。例: ja, en)")
+    accessibility: str | None = Field(None, description="バリアフリー・配慮 (例: 車いすで入れます)")
     description: Text = Field(description="説明 (やさしい言葉で)")
     last_verified: PastDate = Field(description="情報確認日 (出典でその事実が確認できた日)")
     source: Sources
@@ -276,7 +277,7 @@ class Ibasho(Listing):
 
     drop_in: bool | None = Field(None, description="予約なしで立ち寄れるか")
     just_being_ok: bool | None = Field(None, description="何もせずにいるだけでもよいか")
-    activities: list[str] = Field(default_factory=list)
+    activities: list[str] = Field(default_factory=list, description="活動の内容")
     online: bool = Field(False, description="オンラインの居場所か")
 
 
@@ -284,7 +285,8 @@ class FamilyGroup(Listing):
     """家族会・親の会"""
 
     meeting_pattern: str | None = Field(None, description="開催の頻度 (例: 毎月第2土曜)")
-    format: Literal["in-person", "online", "both"] | None = None
+    format: Literal["in-person", "online", "both"] | None = Field(
+        None, description="形式 (in-person=会って話す online=オンライン both=両方)")
     affiliation: str | None = Field(None, description="加盟団体 (例: KHJ)")
     first_contact: str | None = Field(None, description="初めての方はどうすればよいか")
 
@@ -292,29 +294,30 @@ class FamilyGroup(Listing):
 class Message(Strict):
     """メッセージ: the site's own words to each audience."""
 
-    id: str = Field(pattern=SLUG)
-    audience: Literal["person", "family", "supporter", "community"]
-    title: Text
-    body: Text
-    pillars: list[Pillar] = Field(min_length=1)
-    order: int = 100
+    id: str = Field(pattern=SLUG, description="ID。ファイル名と同じ")
+    audience: Literal["person", "family", "supporter", "community"] = Field(
+        description="だれへのことばか (person=ご本人 family=ご家族 supporter=支援者 community=地域の方)")
+    title: Text = Field(description="見出し")
+    body: Text = Field(description="本文")
+    pillars: list[Pillar] = Field(min_length=1, description="4つの柱のどれに当たるか")
+    order: int = Field(100, description="並び順 (小さいほど先)")
     source: Sources
 
 
 # ---------------------------------------------------------------- places and site
 
 class Municipality(Strict):
-    code: MunicipalityCode
-    name: Text
-    kana: str = Field(pattern=KANA)
-    romaji: Text
-    type: Literal["市", "町", "村"]
-    county: str | None = None
-    region: str = Field(pattern=SLUG)
-    lat: float
-    lon: float
+    code: MunicipalityCode = Field(description="全国地方公共団体コード (6桁)")
+    name: Text = Field(description="市町村名")
+    kana: str = Field(pattern=KANA, description="よみ")
+    romaji: Text = Field(description="ローマ字 (かなから機械的に作成)")
+    type: Literal["市", "町", "村"] = Field(description="市・町・村")
+    county: str | None = Field(None, description="郡")
+    region: str = Field(pattern=SLUG, description="地域 (広域圏) の ID")
+    lat: float = Field(description="代表点の緯度 (市役所・町村役場)")
+    lon: float = Field(description="代表点の経度")
     # As the source lists it: three village sites still had no https (see ../shared/reference/).
-    website: SourceUrl
+    website: SourceUrl = Field(description="公式サイト")
     source: Sources
 
 
@@ -323,18 +326,18 @@ class MunicipalitiesFile(Strict):
 
 
 class HealthOffice(Strict):
-    name: Text
+    name: Text = Field(description="保健福祉事務所の名称")
     covers: list[MunicipalityCode] = Field(description="管轄の市町村")
-    note: str | None = None
+    note: str | None = Field(None, description="補足")
     source: Sources
 
 
 class Region(Strict):
-    id: str = Field(pattern=SLUG)
-    name: Text
-    kana: str = Field(pattern=KANA)
-    municipalities: list[MunicipalityCode] = Field(min_length=1)
-    health_office: HealthOffice
+    id: str = Field(pattern=SLUG, description="地域 (広域圏) の ID")
+    name: Text = Field(description="地域名")
+    kana: str = Field(pattern=KANA, description="よみ")
+    municipalities: list[MunicipalityCode] = Field(min_length=1, description="地域の市町村のコード")
+    health_office: HealthOffice = Field(description="地域の保健福祉事務所")
     source: Sources
 
 
@@ -356,7 +359,8 @@ class Site(Strict):
     description: Text
     repository: HttpsUrl = Field(description="GitHub repository; edit links are built from it")
     branch: str = "main"
-    license: Text
+    license: Text = Field(description="掲載データのライセンス (例: CC BY 4.0)。/open-data/ とすべてのファイルに書かれます")
+    prefecture: Text = Field("長野県", description="都道府県名 (オープンデータの住所・地方公共団体名に使います)")
     hero: Text
     hero_lead: Text
     prefectural_centre: PrefecturalCentre

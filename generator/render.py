@@ -24,6 +24,8 @@ from markupsafe import Markup
 from .flyers import PHONES_PER_ROW, build_flyers, no_phone_ways, opening_slots
 from .index import KIND_LABELS, Entry, Index
 from .maps import template_globals as map_globals
+from .index import KIND_LABELS, Entry, Index, region_calendar_path
+from .jsonld import listing_jsonld, script_tag
 from .models import Listing, PhoneContact, TimeSlot
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -138,7 +140,7 @@ class _MemoryBytecodeCache(BytecodeCache):
 _BYTECODE = _MemoryBytecodeCache()
 
 
-def environment(index: Index) -> Environment:
+def environment(index: Index, site_url: str = "") -> Environment:
     # Comments are {## ##}: Markdown heading ids `{#id}` would otherwise open a Jinja comment.
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       bytecode_cache=_BYTECODE, comment_start_string="{##", comment_end_string="##}",
@@ -153,6 +155,8 @@ def environment(index: Index) -> Environment:
         months_since=lambda d: months_since(d, index.today),
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
+        jsonld=lambda entry: script_tag(listing_jsonld(entry, site_url, index.registry)),
+        region_calendar_path=region_calendar_path,
     )
     env.globals.update(map_globals(index))
     return env
@@ -166,8 +170,9 @@ def _depth(path: str) -> int:
     return len(parts)
 
 
-def render_pages(index: Index) -> dict[str, str]:
-    env = environment(index)
+def render_pages(index: Index, site_url: str = "") -> dict[str, str]:
+    """`site_url` (absolute, ending in /) makes the JSON-LD's URLs absolute; without it they are left out."""
+    env = environment(index, site_url)
     reg = index.registry
     pages: dict[str, str] = {}
 

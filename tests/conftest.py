@@ -27,6 +27,16 @@ def copy_project(target: Path, data: Path | None = None) -> Path:
     return target
 
 
+def fixture_data(target: Path, *overlays: str) -> Path:
+    """tests/fixtures/valid/data, with the listings of tests/fixtures/<overlay>/ laid over it, at target/data."""
+    shutil.copytree(FIXTURES / "valid" / "data", target / "data")
+    for overlay in overlays:
+        for folder in (FIXTURES / overlay).iterdir():
+            if folder.is_dir():
+                shutil.copytree(folder, target / "data" / folder.name, dirs_exist_ok=True)
+    return target / "data"
+
+
 def run_generator(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     """`python -m generator` on a project folder; uses its own generator/ when it has a copy."""
     code = root if (root / "generator").is_dir() else ROOT
@@ -40,6 +50,16 @@ def built_site(tmp_path_factory) -> Path:
     """The real site, built once through `python -m generator build` (the same path as `make build`)."""
     root = tmp_path_factory.mktemp("project")
     copy_project(root)
+    result = run_generator(root, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """A site built from the synthetic fixtures plus tests/fixtures/privacy/ (schedules, private and approximate places)."""
+    data = fixture_data(tmp_path_factory.mktemp("fixture-data"), "privacy")
+    root = copy_project(tmp_path_factory.mktemp("fixture-project"), data=data)
     result = run_generator(root, "build")
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "site"

@@ -18,7 +18,7 @@ def html(site: Path, url: str) -> str:
 def test_every_promised_page_exists(built_site):
     for url in ["/", "/person/", "/family/", "/supporters/", "/municipalities/", "/regions/", "/windows/",
                 "/ibasho/", "/family-groups/", "/messages/", "/status/", "/consulting/", "/contribute/",
-                "/privacy/", "/about/"]:
+                "/privacy/", "/about/", "/open-data/"]:
         assert (built_site / url.strip("/") / "index.html").exists(), url
     towns = [p for p in (built_site / "municipalities").iterdir() if p.is_dir()]
     assert sorted(p.name for p in towns) == sorted(REG.municipalities)
