@@ -158,10 +158,8 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def _site_url(root: Path) -> str:
-    import re as _re
-    match = _re.search(r"^site_url:\s*(\S+)", (root / "mkdocs.yml").read_text(encoding="utf-8"), _re.M)
-    url = match.group(1) if match else "/"
-    return url if url.endswith("/") else url + "/"
+    from .pipeline import site_settings
+    return site_settings(root).site_url or "/"
 
 
 def cmd_intake(args: argparse.Namespace) -> int:

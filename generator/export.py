@@ -323,7 +323,8 @@ def page_lastmod(index: Index) -> dict[str, dt.date]:
 def sitemap(site_url: str, page_paths: Iterable[str], lastmod: dict[str, dt.date]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for url, path in sorted((page_url(p), p) for p in set(page_paths)):
+    pages = {p for p in page_paths if p.endswith(".md")}  # not map data, search shards or downloads
+    for url, path in sorted((page_url(p), p) for p in pages):
         lines.append(f"  <url><loc>{escape(site_url + url)}</loc>"
                      + (f"<lastmod>{lastmod[path].isoformat()}</lastmod>" if path in lastmod else "") + "</url>")
     lines.append("</urlset>")

@@ -5,19 +5,16 @@ A flyer may stay on a fridge for years, so it carries a QR code to the town's pe
 each section gets a number of rows; what does not fit is summarised ("ほかに3件: 松本市、伊那市")
 and the QR code leads to the full list. Templates only display a `Flyer`.
 
-The base URL comes from `site_url` in mkdocs.yml, read with a YAML loader that never runs tags
-(mkdocs.yml may hold `!!python/name:` tags), so the generator still works without MkDocs.
+The base URL is `site_url` from mkdocs.yml, read once by `pipeline.site_settings` and passed in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 import segno
-import yaml
 from markupsafe import Markup
 
 from .index import WIDE_LEVELS, Entry, Index, TownView
@@ -42,25 +39,14 @@ SlotText = Callable[[TimeSlot], str]
 
 # ---------------------------------------------------------------- the deployed site's address
 
-class _InertLoader(yaml.SafeLoader):
-    """Safe YAML that reads any tag (`!!python/name:…`, `!ENV`) as nothing instead of failing or running it."""
-
-
-_InertLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def site_url(root: Path) -> str:
-    """`site_url` from mkdocs.yml, with a trailing slash: the base of every QR code."""
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_InertLoader) or {}
-    url = config.get("site_url")
-    if not isinstance(url, str) or not url.startswith("https://"):
-        raise ValueError("mkdocs.yml の site_url に https:// で始まる公開先の URL を書いてください "
-                         "(flyers need site_url in mkdocs.yml for their QR codes)")
-    return url.rstrip("/") + "/"
-
-
 def qr_svg(url: str, label: str) -> Markup:
-    """An inline SVG QR code; `omitsize` keeps the viewBox so it scales without cropping."""
+    """An inline SVG QR code; `omitsize` keeps the viewBox so it scales without cropping.
+
+    Without an absolute `site_url` (a local preview of a fork that has not set it) there is no QR
+    code rather than one that leads nowhere.
+    """
+    if not url.startswith(("https://", "http://")):
+        return Markup("")
     code = segno.make(url, error="m", micro=False)
     return Markup(code.svg_inline(omitsize=True, border=4, dark="#000", light="#fff", title=label))
 
@@ -191,10 +177,10 @@ def region_flyer(index: Index, region: Region, base: str, slot_text: SlotText) -
                  sections=allocate(candidates, slot_text), towns=towns, printed=index.today)
 
 
-def build_flyers(index: Index, slot_text: SlotText) -> list[Flyer]:
+def build_flyers(index: Index, slot_text: SlotText, base: str) -> list[Flyer]:
     """Every town's flyer (in data order), then every region's. `slot_text` is the wording of opening
-    hours that the page will print (render.slot_ja), passed in so that what is measured is what is shown."""
-    base = site_url(index.registry.root)
+    hours that the page will print (render.slot_ja), passed in so that what is measured is what is shown;
+    `base` is the deployed site's address (pipeline.site_settings, from mkdocs.yml's site_url)."""
     flyers = [town_flyer(index, view, base, slot_text) for view in index.towns.values()]
     flyers += [region_flyer(index, region, base, slot_text) for region in index.registry.regions.values()]
     return flyers

@@ -59,7 +59,8 @@ def validated_registry(root: Path = ROOT, today: dt.date | None = None) -> Regis
 
 def generate(root: Path = ROOT, today: dt.date | None = None,
              site_url: str | None = None) -> tuple[Registry, Index, dict[str, str]]:
-    site_url = site_settings(root).site_url if site_url is None else base_url(site_url)
+    settings = site_settings(root)
+    site_url = settings.site_url if site_url is None else base_url(site_url)
     # Load and validate the registries (all errors at once)
     registry = validated_registry(root, today)
     # Index: derived views per town, region and kind
@@ -71,5 +72,5 @@ def generate(root: Path = ROOT, today: dt.date | None = None,
     # Maps: one marker-data file per map, loaded by its page only when the visitor asks for the map
     pages.update(map_files(index))
     # Search: a sharded index of those pages (and docs/), plus the OpenSearch description
-    pages.update(search_files(index, pages, root))
+    pages.update(search_files(index, pages, settings.docs_dir, site_url))
     return registry, index, pages

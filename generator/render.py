@@ -203,7 +203,7 @@ def render_pages(index: Index, site_url: str = "") -> dict[str, str]:
     page("search.md", "search.md.j2")
     # Flyers: one A4 sheet per town and per region (generator/flyers.py decides what fits)
     page("flyers/index.md", "flyers.md.j2")
-    for flyer in build_flyers(index, slot_ja):
+    for flyer in build_flyers(index, slot_ja, site_url):
         page(flyer.path, "flyer.md.j2", flyer=flyer, no_phone_ways=no_phone_ways, opening_slots=opening_slots,
              PHONES_PER_ROW=PHONES_PER_ROW)
     return pages

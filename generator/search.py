@@ -238,10 +238,10 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def search_files(index: Index, pages: dict[str, str], root: Path) -> dict[str, str]:
+def search_files(index: Index, pages: dict[str, str], docs_dir: Path, site_url: str) -> dict[str, str]:
     """Everything search needs, as files to publish beside the pages: the index and OpenSearch."""
-    files = build_search_files(collect_docs(index, pages, root / "docs"))
-    files["opensearch.xml"] = opensearch_xml(index.registry.site.title, site_url_from(root / "mkdocs.yml"))
+    files = build_search_files(collect_docs(index, pages, docs_dir))
+    files["opensearch.xml"] = opensearch_xml(index.registry.site.title, site_url)
     return files
 
 
@@ -275,12 +275,3 @@ def opensearch_xml(site_title: str, site_url: str) -> str:
         f'  <Url type="text/html" method="get" template="{esc(base)}search/?q={{searchTerms}}"/>\n'
         f'  <Url type="application/opensearchdescription+xml" rel="self" template="{esc(base)}opensearch.xml"/>\n'
         "</OpenSearchDescription>\n")
-
-
-def site_url_from(mkdocs_yml: Path) -> str:
-    """`site_url` from mkdocs.yml (also read by MkDocs' successor); a plain line, no YAML tags needed."""
-    if mkdocs_yml.is_file():
-        match = re.search(r"^site_url:\s*(\S+)", mkdocs_yml.read_text(encoding="utf-8"), re.M)
-        if match:
-            return match.group(1).strip("'\"")
-    return "/"

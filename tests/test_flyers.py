@@ -18,7 +18,8 @@ import pytest
 
 from conftest import FIXTURES, ROOT, TODAY, copy_project, run_generator
 from generator.checks import load_registry
-from generator.flyers import CAPS, build_flyers, qr_svg, site_url
+from generator.flyers import CAPS, build_flyers, qr_svg
+from generator.pipeline import site_settings
 from generator.index import build_index
 from generator.render import render_pages, slot_ja
 
@@ -100,10 +101,10 @@ def test_site_url_comes_from_mkdocs_yml_without_running_its_tags(tmp_path):
         "site_url: https://example.org/hub\n"
         "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
         "extra:\n  token: !ENV [TOKEN, x]\n", encoding="utf-8")
-    assert site_url(tmp_path) == "https://example.org/hub/"
+    assert site_settings(tmp_path).site_url == "https://example.org/hub/"
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="site_url"):
-        site_url(tmp_path)
+    assert site_settings(tmp_path).site_url == ""
+    assert str(qr_svg("municipalities/203840/", "テスト")) == ""  # no QR code that leads nowhere
 
 
 def test_qr_code_keeps_its_viewbox_so_it_scales_without_cropping():
@@ -115,7 +116,7 @@ def test_qr_code_keeps_its_viewbox_so_it_scales_without_cropping():
 
 def test_every_town_and_region_has_a_flyer_page():
     index = build_index(load_registry(ROOT, TODAY), TODAY)
-    pages = render_pages(index)
+    pages = render_pages(index, site_url=site_settings(ROOT).site_url)
     assert sorted(p for p in pages if re.fullmatch(r"flyers/\d{6}\.md", p)) == \
         sorted(f"flyers/{code}.md" for code in index.registry.municipalities)
     assert sorted(p for p in pages if p.startswith("flyers/regions/")) == \
@@ -132,7 +133,7 @@ def test_every_town_and_region_has_a_flyer_page():
 
 def test_a_crowded_town_keeps_the_nearest_and_says_where_the_rest_are(crowded):
     index = build_index(load_registry(crowded, TODAY), TODAY)
-    flyer = {f.path: f for f in build_flyers(index, slot_ja)}[f"flyers/{IIJIMA}.md"]
+    flyer = {f.path: f for f in build_flyers(index, slot_ja, "https://example.org/hub/")}[f"flyers/{IIJIMA}.md"]
     sections = flyer.sections
     for name, section in sections.items():
         assert len(section.shown) <= CAPS[name], name
@@ -204,7 +205,7 @@ def test_printed_flyers_are_one_a4_page_with_phones_and_a_working_qr_code(browse
                   key=lambda v: (len(v.own) + v.counts["ibasho"] + v.counts["family-groups"], v.town.code))
     assert len(busiest.own) >= 2  # 長野市 in the real data
     region = index.registry.regions[index.towns[IIJIMA].region.id]
-    base = site_url(ROOT)
+    base = site_settings(ROOT).site_url
     cases = [(f"flyers/{busiest.town.code}/", busiest.town.name, f"municipalities/{busiest.town.code}/"),
              (f"flyers/{IIJIMA}/", "飯島町", f"municipalities/{IIJIMA}/"),
              (f"flyers/regions/{region.id}/", region.name, f"regions/{region.id}/")]
