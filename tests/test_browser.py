@@ -137,3 +137,19 @@ def test_listing_page_reads_plainly(phone, server):
     assert "情報確認日" in text and "2023年11月1日" in text
     edit = phone.get_by_role("link", name="この情報を修正する")
     assert edit.get_attribute("href").endswith("/edit/main/data/ibasho/ina-maisapo-room.yml")
+
+
+PAGE_TYPES = ["/", "/person/", "/family/", "/supporters/", "/municipalities/", "/municipalities/202011/",
+              "/regions/nagano/", "/windows/", "/ibasho/", "/family-groups/", "/windows/yorisoi-hotline/",
+              "/messages/", "/map/", "/search/?q=%E8%A6%AA%E3%81%AE%E4%BC%9A", "/flyers/", "/flyers/202011/",
+              "/status/", "/open-data/", "/contribute/", "/consulting/", "/privacy/", "/about/", "/accessibility/"]
+
+
+def test_no_page_type_sets_a_cookie_or_contacts_another_host(phone, server):
+    """The `phone` fixture asserts, after all these pages, no cookie and no request off 127.0.0.1."""
+    for url in PAGE_TYPES:
+        response = phone.goto(server + url)
+        assert response.ok, url
+        phone.wait_for_load_state("networkidle")
+        assert phone.evaluate("document.cookie") == "", url
+    assert len({urlparse(u).path for u in phone.requests}) > len(PAGE_TYPES)  # the pages' own assets were seen
