@@ -1,7 +1,7 @@
 """GitHub issue forms (`.github/ISSUE_TEMPLATE/*.yml`), generated from the models.
 
 Three forms per kind — 新規掲載 (new), 掲載内容の変更 (change), 掲載終了 (close) — whose fields are
-the columns of `sheet_columns.COLUMNS`: a Literal becomes a dropdown, a list of Literals becomes
+the flat view of `sheet_columns.COLUMNS` (one phone, one time slot, one source; `columns_for`): a Literal becomes a dropdown, a list of Literals becomes
 checkboxes, a yes/no field a はい/いいえ/わからない dropdown, long text a textarea. `intake.py`
 reads a submitted body with these same definitions, so the form and its parser cannot drift;
 `python -m generator forms --check` (run by the tests) fails when the YAML files are stale.
@@ -89,7 +89,7 @@ def _field(column: Column, kind: str, action: Action) -> FormField:
     name = last_name(column.path)
     required = (action == "new" and at.required) or column.path == ("id",) or (
         action == "change" and column.path == ("last_verified",)) or (action == "close" and column.path[0] == "closed")
-    label = id_label(kind) if column.path == ("id",) else column.header
+    label = id_label(kind) if column.path == ("id",) else column.form_label
     description = _describe(column, at, action)
     if column.path == ("id",) and action != "new":
         description = f"直したい掲載のページのアドレスの最後の部分です (例: /{SHEET_KINDS[kind][0]}/<ID>/)"

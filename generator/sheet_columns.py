@@ -1,30 +1,48 @@
-"""The flat view of a listing: one column per field, shared by spreadsheets, issue forms and (later) CSV export.
+"""The spreadsheet columns: ONE table for `/api/v1/listings.csv`, the blank sheets on /contribute/,
+`import-sheet` and the issue forms.
 
-Clerks keep lists in the 自治体標準オープンデータセット「公共施設一覧」 column style (名称, 名称_カナ, 住所,
-緯度, 経度, 電話番号, 利用可能曜日, 開始時間, 終了時間, 説明, URL, 備考 …). `COLUMNS` maps each column
-header to a field path in the pydantic models; everything else (the widget in an issue form, the
-allowed values, 必須/任意, how a cell's text becomes a value) is derived from the model at that path,
-so a new model field needs one line here and nothing more.
+`COLUMNS` is the sheet, in order: the 23 columns of 自治体標準オープンデータセット「公共施設一覧」 first,
+in the standard's order, then our own, so that the full model fits and an exported row reads back into
+exactly the listing it came from. Each column says where its value lives in the model (`field`, a
+whole field; or `part`, a field of the FIRST item of a list, e.g. 電話番号 = the first phone's number);
+everything else (the widget in an issue form, allowed values, 必須/任意, how a cell is written and
+read) is derived from the model at that path, so a new model field needs one line here.
 
-A flat row holds one phone, one time slot, one LINE account and one source. Listings that need
-more are edited as YAML; the row only sets the first of each (see docs/contribute.md).
+Four kinds of column:
+- data (`field`): carries a model field. Nested records that come in lists (電話_詳細, LINE,
+  受付時間_詳細, 出典) are one JSON cell each, as in listings.json.
+- part (`part`): a flat view of the first item of such a list. The standard's 電話番号・内線番号・
+  利用可能曜日・開始時間・終了時間 are parts; the record columns also name `flat` parts that are not
+  columns of the CSV (出典名, LINEのURL…). The issue forms ask for data and part columns (one phone,
+  one time slot, one source); a sheet may give parts instead of the JSON column. When the sheet has
+  the JSON cell too, the parts are checked against it, so an edit in one of them is never lost.
+- reference (`derive`): written for people (地方公共団体名, 利用可能日時特記事項, 備考, 掲載ページ, 地域),
+  never read as data.
+- unused standard columns (名称_通称, POIコード, 法人番号; and 方書, whose text is added to 住所).
+
+`label` is how an issue form asks for a column; with `aliases` it is also accepted as a header when a
+sheet lacks the column's own header (older templates, the 2020 edition of the standard).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import types
 import typing
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .models import FamilyGroup, Ibasho, Listing, Window
+from .models import LISTING_KINDS, FamilyGroup, Ibasho, Listing, TimeSlot, Window
 from .render import (ACCEPTS_JA, AUDIENCE_JA, DAY_JA, FORMAT_JA, LEVEL_JA, METHOD_JA, OPERATOR_JA,
-                     RESERVATION_JA)
+                     RESERVATION_JA, WEEK, slot_ja)
+
+if TYPE_CHECKING:
+    from .index import Entry
 
 Path_ = tuple[str | int, ...]
 
@@ -34,96 +52,314 @@ SHEET_KINDS: dict[str, tuple[str, type[Listing], str]] = {
     "ibasho": ("ibasho", Ibasho, "居場所"),
     "family-group": ("family-groups", FamilyGroup, "家族会"),
 }
-ALL = tuple(SHEET_KINDS)
+FOLDER_OF = {kind: folder for kind, (folder, _m, _ja) in SHEET_KINDS.items()}
+KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDER_OF.items()}
+
+
+# ---------------------------------------------------------------- cell codecs (value ↔ text)
+
+_SPLIT = re.compile(r"\s*[,、，;；\n]\s*")
+
+
+def _text_out(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _bool_out(value: bool | None) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def _json_in(cell: str) -> Any:
+    try:
+        value = json.loads(cell)
+    except json.JSONDecodeError as exc:
+        raise CellError(f"JSON の書き方に誤りがあります (invalid JSON: {exc.msg})") from None
+    if not isinstance(value, list):
+        raise CellError("[ ] で囲んだ JSON の配列で書いてください (must be a JSON array)")
+    return value
+
+
+def _list_out(value: list) -> str:
+    items = [str(v) for v in value]
+    if any(_SPLIT.search(item) or item != item.strip() or not item for item in items) or (
+            items and items[0].startswith("[")):
+        return json.dumps(items, ensure_ascii=False)  # an item holds a separator: JSON keeps it whole
+    return ";".join(items)
+
+
+def _list_in(cell: str) -> list:
+    if cell.strip().startswith("["):
+        return _json_in(cell.strip())
+    return [item for item in _SPLIT.split(cell.strip()) if item]
+
+
+def _records_out(value: list[BaseModel]) -> str:
+    return json.dumps([item.model_dump(mode="json", exclude_defaults=True) for item in value],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _days_out(value: list[str]) -> str:
+    return "".join(DAY_JA[d] for d in value)
+
+
+@dataclass(frozen=True)
+class Codec:
+    name: str  # shown on /open-data/
+    write: Callable[[Any], str]
+    read: Callable[[str], Any]  # text level only; parse_cell() adds what the model's type needs
+
+
+TEXT = Codec("文字", _text_out, lambda cell: cell)
+BOOL = Codec("true / false", _bool_out, lambda cell: _bool(cell))
+DATE = Codec("日付 (YYYY-MM-DD)", _text_out, lambda cell: _date(cell))
+NUMBER = Codec("数値", _text_out, lambda cell: _number(cell))
+LIST = Codec("「;」区切り", _list_out, _list_in)
+RECORDS = Codec("JSON の配列", _records_out, _json_in)
+DAYS = Codec("曜日 (月火水木金)", _days_out, lambda cell: _days(cell, WEEK))
+
+
+# ---------------------------------------------------------------- views of a listing for the standard's columns
+
+def first_phone(listing: Listing):
+    return listing.contacts.phones[0] if listing.contacts.phones else None
+
+
+def availability(listing: Listing) -> list[TimeSlot]:
+    """The slots the standard's 利用可能曜日・開始時間・終了時間 describe: the schedule, else the first phone's hours."""
+    if listing.schedule and listing.schedule.slots:
+        return list(listing.schedule.slots)
+    phone = first_phone(listing)
+    return list(phone.hours) if phone else []
+
+
+def simple_hours(listing: Listing) -> tuple[list[str], str, str]:
+    """(days, opens, closes) when every slot is weekly with one time range, else nothing."""
+    slots = availability(listing)
+    if not slots or any(s.nth or s.month_days or not s.days for s in slots):
+        return [], "", ""
+    if len({(s.opens, s.closes) for s in slots}) != 1:
+        return [], "", ""
+    days = sorted({d for s in slots for d in s.days}, key=WEEK.index)
+    return days, slots[0].opens or "", slots[0].closes or ""
+
+
+def hours_text(listing: Listing) -> str:
+    parts = [slot_ja(s) for s in availability(listing)]
+    if listing.schedule and listing.schedule.holidays_closed:
+        parts.append("祝日は休み")
+    if listing.schedule and listing.schedule.note:
+        parts.append(listing.schedule.note)
+    return " / ".join(parts)
+
+
+def remarks(listing: Listing) -> str:
+    parts = ["相談の方法: " + "、".join(METHOD_JA[m] for m in listing.methods)]
+    if listing.anonymous_ok:
+        parts.append("名前を言わずに相談できます")
+    if listing.family_only_ok:
+        parts.append("ご家族だけの相談もできます")
+    if listing.cost and listing.cost.free:
+        parts.append("無料")
+    parts.append(f"情報確認日: {listing.last_verified.isoformat()}")
+    return "。".join(parts)
+
+
+# ---------------------------------------------------------------- columns
+
+def _path(dotted_path: str) -> Path_:
+    return tuple(int(p) if p.isdigit() else p for p in dotted_path.split("."))
 
 
 @dataclass(frozen=True)
 class Column:
-    header: str                 # the spreadsheet header and the issue form label
-    path: Path_                 # where the value goes in the model; 0 = the first item of a list
-    kinds: tuple[str, ...] = ALL
-    standard: bool = False      # a column of the 自治体標準オープンデータセット 公共施設一覧
-    long: bool = False          # several lines of text (a textarea in forms)
-    help: str = ""              # extra words for clerks, after the model's own description
+    name: str                       # the header, in listings.csv and in the blank sheets
+    help: str = ""                  # what to write; forms fall back to the model's description
+    field: str | None = None        # data column: a whole model field (dotted)
+    part: str | None = None         # part column: a field of the first item of a list ("contacts.phones.0.number")
+    standard: bool = False          # a column of 公共施設一覧
+    kinds: tuple[str, ...] = ()     # only for these kinds (data folders); empty: all
+    label: str = ""                 # the issue form's wording, also accepted as a header; default: name
+    aliases: tuple[str, ...] = ()   # more headers accepted when reading
+    long: bool = False              # several lines (a textarea in forms)
+    flat: tuple[Column, ...] = ()   # parts of this record column that forms ask for (not CSV columns)
+    view: Callable[[Listing], Any] | None = None  # a part's value when the standard means more than the first item
+    derive: Callable[[Entry, str, str], str] | None = None  # reference: (entry, site_url, prefecture) → cell
+
+    @property
+    def path(self) -> Path_:
+        return _path(self.field or self.part or "")
+
+    @property
+    def form_label(self) -> str:
+        return self.label or self.name
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Headers this column is read from, in order of preference."""
+        return tuple(dict.fromkeys((self.name, self.form_label, *self.aliases)))
 
     @property
     def key(self) -> str:
         """An ascii id for issue forms (labels are Japanese)."""
         return "-".join(str(p) for p in self.path).replace("_", "-")
 
+    @property
+    def records(self) -> str | None:
+        """For a part: the list field whose first item it shows."""
+        return self.part.split(".0.")[0] if self.part else None
 
-KIND_HEADER = "種類"  # our column: 相談窓口 / 居場所 / 家族会 (or window / ibasho / family-group)
+    def applies_to(self, kind: str) -> bool:
+        """`kind` as a data folder (windows) or as `new` names it (window)."""
+        return not self.kinds or FOLDER_OF.get(kind, kind) in self.kinds
 
-COLUMNS: tuple[Column, ...] = (
-    # ---- 自治体標準オープンデータセット 公共施設一覧 (in its order)
-    Column("都道府県コード又は市区町村コード", ("municipality",), standard=True,
-           help="6桁の市町村コード (例: 202011 = 長野市)"),
-    Column("名称", ("name",), standard=True),
-    Column("名称_カナ", ("name_kana",), standard=True),
-    Column("住所", ("location", "address"), standard=True),
-    Column("緯度", ("location", "lat"), standard=True, help="例: 36.6513"),
-    Column("経度", ("location", "lon"), standard=True, help="例: 138.1810"),
-    Column("電話番号", ("contacts", "phones", 0, "number"), standard=True),
-    Column("内線番号", ("contacts", "phones", 0, "extension"), standard=True),
-    Column("団体名", ("operator", "name"), standard=True, help="運営している団体・部署"),
-    Column("利用可能曜日", ("schedule", "slots", 0, "days"), standard=True, help="例: 月,火,水,木,金"),
-    Column("開始時間", ("schedule", "slots", 0, "opens"), standard=True),
-    Column("終了時間", ("schedule", "slots", 0, "closes"), standard=True),
-    Column("利用可能日時特記事項", ("schedule", "note"), standard=True),
-    Column("説明", ("description",), standard=True, long=True),
-    Column("バリアフリー情報", ("accessibility",), standard=True),
-    Column("URL", ("contacts", "website"), standard=True),
-    # ---- our own columns
-    Column("ID", ("id",), help="英小文字・数字・ハイフン。ファイル名になります (例: iijima-soudan)"),
-    Column("運営者の種類", ("operator", "type")),
-    Column("対象地域", ("service_area",), help="市町村コード、地域ID、prefecture (県全体) をカンマで区切って"),
-    Column("受け入れ", ("accepts_from",)),
-    Column("郵便番号", ("location", "postal_code")),
-    Column("位置の公開", ("location", "precision")),
-    Column("相談方法", ("methods",)),
-    Column("メールアドレス", ("contacts", "emails")),
-    Column("LINEアカウント名", ("contacts", "line", 0, "name")),
-    Column("LINEのURL", ("contacts", "line", 0, "url")),
-    Column("チャット相談のURL", ("contacts", "chat")),
-    Column("相談フォームのURL", ("contacts", "web_form")),
-    Column("電話の受付時間の補足", ("contacts", "phones", 0, "hours_note")),
-    Column("通話料無料", ("contacts", "phones", 0, "toll_free")),
-    Column("第何週", ("schedule", "slots", 0, "nth"), help="例: 2 (第2)、1,3 (第1・第3)、-1 (最終)。毎週なら空"),
-    Column("祝日は休み", ("schedule", "holidays_closed")),
-    Column("無料", ("cost", "free")),
-    Column("費用の補足", ("cost", "note")),
-    Column("名前を言わずに相談できる", ("anonymous_ok",)),
-    Column("家族だけの相談ができる", ("family_only_ok",)),
-    Column("予約", ("reservation",)),
-    Column("対象", ("audience",)),
-    Column("窓口の範囲", ("level",), kinds=("window",)),
-    Column("対応する職種", ("staff",), kinds=("window",), help="例: 保健師, 精神保健福祉士"),
-    Column("予約なしで立ち寄れる", ("drop_in",), kinds=("ibasho",)),
-    Column("いるだけでもよい", ("just_being_ok",), kinds=("ibasho",)),
-    Column("活動", ("activities",), kinds=("ibasho",), help="例: 読書, ボードゲーム"),
-    Column("オンラインの居場所", ("online",), kinds=("ibasho",)),
-    Column("開催の頻度", ("meeting_pattern",), kinds=("family-group",)),
-    Column("形式", ("format",), kinds=("family-group",)),
-    Column("加盟団体", ("affiliation",), kinds=("family-group",)),
-    Column("初めての方へ", ("first_contact",), kinds=("family-group",), long=True),
-    Column("情報確認日", ("last_verified",), help="出典でその情報を確かめた日 (例: 2026-04-01)"),
-    Column("出典名", ("source", 0, "title")),
-    Column("出典URL", ("source", 0, "url")),
-    Column("出典の日付", ("source", 0, "date")),
-    Column("出典の補足", ("source", 0, "note"), long=True, help="例: 2026年4月1日に福祉課が電話で確認"),
-    Column("更新者", ("updated_by",), help="個人名でなく部署名でもかまいません"),
-)
+    @property
+    def model(self) -> type[Listing]:
+        """A listing model that has this column's field."""
+        return next(m for folder, m in LISTING_KINDS.items() if self.applies_to(folder))
+
+    @property
+    def codec(self) -> Codec:
+        if self.field is None and self.part is None:
+            return TEXT
+        at = field_at(self.model, self.path)
+        if last_name(self.path) == "days":
+            return DAYS
+        if at.item is not None:
+            return RECORDS if isinstance(at.item, type) and issubclass(at.item, BaseModel) else LIST
+        return {bool: BOOL, float: NUMBER, dt.date: DATE}.get(at.annotation, TEXT)
+
+    @property
+    def role(self) -> str:
+        """data | kind | checked (a part: repeats a data column) | reference (参考) | unused"""
+        if self.field is not None:
+            return "data"
+        if self.name == KIND_COLUMN:
+            return "kind"
+        if self.part is not None:
+            return "checked"
+        return "reference" if self.derive is not None else "unused"
+
+
+def _town(entry: Entry, url: str, pref: str) -> str:
+    return f"{pref}{entry.town.name}" if entry.town else ""
+
+
+KIND_COLUMN = "種別"
+COLUMNS: list[Column] = [
+    # -- 自治体標準オープンデータセット「公共施設一覧」, in its order
+    Column("全国地方公共団体コード", "所在する市町村のコード (6桁。例: 202011 = 長野市)。全国・県全体の窓口は空",
+           "municipality", standard=True, label="都道府県コード又は市区町村コード"),
+    Column("ID", "英小文字・数字・ハイフン。ファイル名と掲載ページの URL の最後の部分になります (例: iijima-soudan)",
+           "id", standard=True),
+    Column("地方公共団体名", "所在する市町村 (都道府県名から)", standard=True, derive=_town),
+    Column("名称", "", "name", standard=True),
+    Column("名称_カナ", "", "name_kana", standard=True),
+    Column("名称_通称", "(使っていません)", standard=True),
+    Column("POIコード", "(使っていません)", standard=True),
+    Column("住所", "住所。所在地を公開していない場所は空", "location.address", standard=True),
+    Column("方書", "建物名など。取りこむときは 住所 に続けます (書き出すときは空。住所に含めています)", standard=True),
+    Column("緯度", "緯度 (世界測地系。例: 36.6513)。おおよその場所は小数第2位まで。所在地を公開していない場所は空",
+           "location.lat", standard=True),
+    Column("経度", "経度 (例: 138.1810)", "location.lon", standard=True),
+    Column("電話番号", "最初の電話番号 (電話_詳細 の1件目)", part="contacts.phones.0.number", standard=True),
+    Column("内線番号", "最初の電話番号の内線", part="contacts.phones.0.extension", standard=True),
+    Column("法人番号", "(使っていません)", standard=True),
+    Column("団体名", "運営している団体・部署", "operator.name", standard=True),
+    Column("利用可能曜日", "受付・開催の曜日 (例: 月火水木金)。毎週同じ時間のときだけ。ほかは 受付時間_詳細 に",
+           part="schedule.slots.0.days", standard=True, view=lambda listing: simple_hours(listing)[0]),
+    Column("開始時間", "開始時刻 (例: 08:30)", part="schedule.slots.0.opens", standard=True,
+           view=lambda listing: simple_hours(listing)[1] or None),
+    Column("終了時間", "終了時刻 (例: 17:15。開始より前なら翌日)", part="schedule.slots.0.closes", standard=True,
+           view=lambda listing: simple_hours(listing)[2] or None),
+    Column("利用可能日時特記事項", "受付・開催の時間を文で (例: 毎月第2土曜 13:30〜16:00)。取りこむときは、"
+           "受付時間の補足 の列がないシートでだけ、その内容として読みます", standard=True,
+           derive=lambda e, url, pref: hours_text(e.public)),
+    Column("説明", "", "description", standard=True, long=True),
+    Column("バリアフリー情報", "", "accessibility", standard=True),
+    Column("URL", "ウェブサイト", "contacts.website", standard=True),
+    Column("備考", "相談の方法、名前を言わずに相談できるか、費用、情報確認日の要約。取りこみません"
+           " (公開したい内容は 説明 に)", standard=True, derive=lambda e, url, pref: remarks(e.public)),
+    # -- this site's own columns
+    Column(KIND_COLUMN, "相談窓口・居場所・家族会 (windows・ibasho・family-groups でも可)", aliases=("種類",)),
+    Column("掲載ページ", "このサイトの掲載ページ", derive=lambda e, url, pref: f"{url}{e.url}"),
+    Column("地域", "所在する地域 (広域圏)", derive=lambda e, url, pref: e.region.name if e.region else ""),
+    Column("運営者の種類", "", "operator.type"),
+    Column("対象地域", "市町村コード、地域 ID、prefecture (県全体)、national (全国) をカンマで区切って", "service_area"),
+    Column("受け入れ", "", "accepts_from"),
+    Column("位置の精度", "", "location.precision", label="位置の公開"),
+    Column("郵便番号", "郵便番号 (例: 380-0000)", "location.postal_code"),
+    Column("相談の方法", "", "methods", label="相談方法"),
+    Column("電話_詳細", "電話番号ごとの 番号・内線・用途・受付時間・通話料無料か (JSON)", "contacts.phones", flat=(
+        Column("電話の受付時間の補足", part="contacts.phones.0.hours_note"),
+        Column("通話料無料", part="contacts.phones.0.toll_free"))),
+    Column("メール", "", "contacts.emails", label="メールアドレス"),
+    Column("LINE", "LINE のアカウント (名前・ID・URL・補足。JSON)", "contacts.line", flat=(
+        Column("LINEアカウント名", part="contacts.line.0.name"),
+        Column("LINEのURL", part="contacts.line.0.url"))),
+    Column("チャット", "チャット相談のページ", "contacts.chat", label="チャット相談のURL"),
+    Column("相談フォーム", "相談フォームのページ", "contacts.web_form", label="相談フォームのURL"),
+    Column("受付時間_詳細", "受付・開催の時間 (曜日・第何週・日付・開始・終了・補足。JSON)", "schedule.slots", flat=(
+        Column("第何週", "例: 2 (第2)、1,3 (第1・第3)、-1 (最終)。毎週なら空", part="schedule.slots.0.nth"),)),
+    Column("祝日休み", "", "schedule.holidays_closed", label="祝日は休み"),
+    Column("受付時間の補足", "受付・開催の時間の補足", "schedule.note", label="利用可能日時特記事項"),
+    Column("無料", "", "cost.free"),
+    Column("費用の補足", "", "cost.note"),
+    Column("名前を言わずに", "", "anonymous_ok", label="名前を言わずに相談できる"),
+    Column("家族だけで", "", "family_only_ok", label="家族だけの相談ができる"),
+    Column("予約", "", "reservation"),
+    Column("対象", "", "audience"),
+    Column("言語", "", "languages"),
+    Column("情報確認日", "出典でその情報を確かめた日 (例: 2026-04-01)", "last_verified"),
+    Column("出典", "出典 (資料名・URL・日付・補足。JSON)", "source", flat=(
+        Column("出典名", part="source.0.title"),
+        Column("出典URL", part="source.0.url"),
+        Column("出典の日付", part="source.0.date"),
+        Column("出典の補足", "例: 2026年4月1日に福祉課が電話で確認", part="source.0.note", long=True))),
+    Column("更新者", "個人名でなく部署名でもかまいません", "updated_by"),
+    Column("窓口の範囲", "", "level", kinds=("windows",)),
+    Column("職種", "例: 保健師, 精神保健福祉士", "staff", kinds=("windows",), label="対応する職種"),
+    Column("立ち寄り", "", "drop_in", kinds=("ibasho",), label="予約なしで立ち寄れる"),
+    Column("いるだけでよい", "", "just_being_ok", kinds=("ibasho",), label="いるだけでもよい"),
+    Column("活動", "例: 読書, ボードゲーム", "activities", kinds=("ibasho",)),
+    Column("オンライン", "", "online", kinds=("ibasho",), label="オンラインの居場所"),
+    Column("開催の頻度", "", "meeting_pattern", kinds=("family-groups",)),
+    Column("形式", "", "format", kinds=("family-groups",)),
+    Column("加盟団体", "", "affiliation", kinds=("family-groups",)),
+    Column("初めての方へ", "", "first_contact", kinds=("family-groups",), long=True),
+]
+HEADER = [c.name for c in COLUMNS]
+BY_NAME = {c.name: c for c in COLUMNS}
+BY_FIELD = {c.field: c for c in COLUMNS if c.field}
+# The parts that are not columns of the CSV (forms ask for them; a sheet may carry them).
+FLAT_PARTS = [p for c in COLUMNS for p in c.flat]
 # Only the 掲載終了 form writes these.
 CLOSE_COLUMNS: tuple[Column, ...] = (
-    Column("掲載終了日", ("closed", "date"), help="例: 2026-03-31"),
-    Column("掲載終了の理由", ("closed", "reason"), long=True),
+    Column("掲載終了日", "例: 2026-03-31", "closed.date"),
+    Column("掲載終了の理由", "", "closed.reason", long=True),
 )
-# Columns of the standard that hold nothing we publish: accepted in a sheet and left out.
-IGNORED_STANDARD = ("NO", "都道府県名", "市区町村名", "名称_英字", "POIコード", "法人番号")
-# Standard columns whose text we cannot place: a non-empty cell is a warning, never silently dropped.
-UNPLACED_STANDARD = {"方書": "住所の列に続けて書いてください", "備考": "公開したい内容は「説明」に書いてください"}
+# Columns of the 2020 edition of the standard that hold nothing we publish: accepted in a sheet and left out.
+IGNORED_STANDARD = ("NO", "都道府県名", "市区町村名", "名称_英字")
+KIND_WORDS = {**{k: FOLDER_OF[k] for k in SHEET_KINDS}, **{f: f for f in KIND_OF_FOLDER},
+              **{ja: FOLDER_OF[k] for k, (_f, _m, ja) in SHEET_KINDS.items()},
+              "家族会・親の会": "family-groups", "窓口": "windows"}
 
-SOURCE_HEADERS = tuple(c.header for c in COLUMNS if c.path[0] == "source")
+
+def known_headers() -> set[str]:
+    return {h for c in COLUMNS + FLAT_PARTS for h in c.headers} | set(IGNORED_STANDARD)
+
+
+def columns_for(kind: str) -> list[Column]:
+    """The flat view that issue forms ask for, in sheet order: data columns with their JSON record
+    columns replaced by their parts, and the standard's part columns (one phone, one time slot)."""
+    flat: list[Column] = []
+    for column in COLUMNS:
+        if not column.applies_to(kind):
+            continue
+        if column.part is not None or (column.field is not None and not column.flat):
+            flat.append(column)
+        flat.extend(column.flat)
+    return flat
+
 
 # Japanese words for allowed values, per field name (the last string of a path).
 BOOL_JA = {True: "はい", False: "いいえ"}
@@ -135,10 +371,6 @@ CHOICE_JA: dict[str, dict[str, str]] = {
     "precision": {"exact": "正確な住所を公開", "approximate": "おおよその場所を公開",
                   "municipality": "市町村名だけ公開 (住所は出さない)"},
 }
-
-
-def columns_for(kind: str) -> list[Column]:
-    return [c for c in COLUMNS if kind in c.kinds]
 
 
 # ---------------------------------------------------------------- the model at a column's path
@@ -212,7 +444,6 @@ class CellError(ValueError):
     """A cell's text cannot become the field's value; the message speaks to a clerk."""
 
 
-_SPLIT = re.compile(r"\s*[,、，;；\n]\s*")
 _WEEK = list(DAY_JA)
 _DAY_WORDS = {**{v: k for k, v in DAY_JA.items()}, **{f"{v}曜": k for k, v in DAY_JA.items()},
               **{f"{v}曜日": k for k, v in DAY_JA.items()}}
@@ -235,13 +466,18 @@ def _choice(field: str, text: str, allowed: list[str]) -> str:
 
 
 def _days(text: str, allowed: list[str]) -> list[str]:
+    """月火水木金 / 月,火,水 / 月〜金 / 平日 / 毎日 → ["mon", …]."""
     days: list[str] = []
     for token in _SPLIT.split(text.strip()):
         token = token.replace("・", "")
-        if token in ("平日", "月〜金", "月～金", "月-金", "月~金"):
+        ranged = re.fullmatch(r"(.)曜?日?[〜~～ー-](.)曜?日?", token)
+        if token in ("平日",):
             days.extend(_WEEK[:5])
         elif token in ("毎日", "全日"):
             days.extend(_WEEK)
+        elif ranged and all(ch in _DAY_WORDS for ch in ranged.groups()):  # 「月〜金」
+            start, end = (_WEEK.index(_DAY_WORDS[ch]) for ch in ranged.groups())
+            days.extend(_WEEK[start:end + 1])
         elif len(token) > 1 and all(ch in _DAY_WORDS for ch in token):  # 「月水金」
             days.extend(_DAY_WORDS[ch] for ch in token)
         elif token:
@@ -322,9 +558,11 @@ def parse_cell(model: type[BaseModel], column: Column, value: Any) -> Any:
         return _code(value)
     if item is not None:
         text = str(value)
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return _json_in(text.strip())  # records: the model checks each one
         if name == "days":
             return _days(text, at.choices)
-        tokens = [_code(t) for t in _SPLIT.split(text.strip()) if t]
+        tokens = [_code(t) for t in _list_in(text)]
         if name == "service_area":
             tokens = [t if t != "県全体" else "prefecture" for t in tokens]
         if item is int:

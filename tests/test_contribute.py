@@ -25,5 +25,5 @@ def test_templates_page_offers_every_download(built_site):
         assert kind in KINDS
     assert 'href="../listings-template.xlsx"' in page and 'href="../listings-template.csv"' in page
     book = load_workbook(folder / "listings-template.xlsx")
-    assert book["掲載"]["B1"].value == "都道府県コード又は市区町村コード"
+    assert book["掲載"]["B1"].value == "ID"  # the header row of /api/v1/listings.csv
     assert "電話番号" in page and "[公共施設一覧の列]" in page

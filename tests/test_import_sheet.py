@@ -15,6 +15,8 @@ from conftest import ROOT, TODAY, run_generator
 from generator.import_sheet import import_sheet, template_csv, template_headers, template_xlsx
 from generator.load import load_file
 from generator.models import FamilyGroup, Ibasho, Window
+from generator.sheet import HEADER
+from generator.sheet_columns import known_headers
 
 HEADERS = ["NO", "都道府県コード又は市区町村コード", "名称", "名称_カナ", "住所", "方書", "緯度", "経度", "電話番号",
            "利用可能曜日", "開始時間", "終了時間", "説明", "URL", "備考",
@@ -145,9 +147,10 @@ def test_xlsx_bad_row_through_the_command(root, tmp_path):
 
 def test_blank_templates_have_every_column_and_open_in_excel_form(tmp_path):
     text = template_csv()
-    assert text.startswith("\ufeff種類,")  # BOM: Excel shows the Japanese headers
-    assert next(csv.reader(io.StringIO(text.lstrip("\ufeff")))) == template_headers()
+    assert text.startswith("\ufeff全国地方公共団体コード,")  # BOM: Excel shows the Japanese headers
+    assert next(csv.reader(io.StringIO(text.lstrip("\ufeff")))) == template_headers() == HEADER  # = listings.csv
     (tmp_path / "t.xlsx").write_bytes(template_xlsx())
     book = load_workbook(tmp_path / "t.xlsx")
     assert [c.value for c in book["掲載"][1]] == template_headers()
-    assert book["項目の説明"]["A3"].value == "都道府県コード又は市区町村コード"
+    assert book["項目の説明"]["A2"].value == "全国地方公共団体コード"  # the export's first column
+    assert "都道府県コード又は市区町村コード" in known_headers()  # the 2020 header is still read
