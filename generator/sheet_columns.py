@@ -280,7 +280,8 @@ COLUMNS: list[Column] = [
     Column("備考", "相談の方法、名前を言わずに相談できるか、費用、情報確認日の要約。取りこみません"
            " (公開したい内容は 説明 に)", standard=True, derive=lambda e, url, pref: remarks(e.public)),
     # -- this site's own columns
-    Column(KIND_COLUMN, "相談窓口・居場所・家族会 (windows・ibasho・family-groups でも可)", aliases=("種類",)),
+    Column(KIND_COLUMN, "相談窓口・居場所・家族会 (windows・ibasho・family-groups でも可)", aliases=("種類",),
+           derive=lambda e, url, pref: e.kind),
     Column("掲載ページ", "このサイトの掲載ページ", derive=lambda e, url, pref: f"{url}{e.url}"),
     Column("地域", "所在する地域 (広域圏)", derive=lambda e, url, pref: e.region.name if e.region else ""),
     Column("運営者の種類", "", "operator.type"),
@@ -326,17 +327,16 @@ COLUMNS: list[Column] = [
     Column("形式", "", "format", kinds=("family-groups",)),
     Column("加盟団体", "", "affiliation", kinds=("family-groups",)),
     Column("初めての方へ", "", "first_contact", kinds=("family-groups",), long=True),
+    # Only the 掲載終了 form asks for these (see forms.py); a sheet may close a listing too.
+    Column("掲載終了日", "例: 2026-03-31", "closed.date"),
+    Column("掲載終了の理由", "", "closed.reason", long=True),
 ]
 HEADER = [c.name for c in COLUMNS]
 BY_NAME = {c.name: c for c in COLUMNS}
 BY_FIELD = {c.field: c for c in COLUMNS if c.field}
 # The parts that are not columns of the CSV (forms ask for them; a sheet may carry them).
 FLAT_PARTS = [p for c in COLUMNS for p in c.flat]
-# Only the 掲載終了 form writes these.
-CLOSE_COLUMNS: tuple[Column, ...] = (
-    Column("掲載終了日", "例: 2026-03-31", "closed.date"),
-    Column("掲載終了の理由", "", "closed.reason", long=True),
-)
+CLOSE_COLUMNS: tuple[Column, ...] = (BY_FIELD["closed.date"], BY_FIELD["closed.reason"])
 # Columns of the 2020 edition of the standard that hold nothing we publish: accepted in a sheet and left out.
 IGNORED_STANDARD = ("NO", "都道府県名", "市区町村名", "名称_英字")
 KIND_WORDS = {**{k: FOLDER_OF[k] for k in SHEET_KINDS}, **{f: f for f in KIND_OF_FOLDER},
@@ -353,7 +353,7 @@ def columns_for(kind: str) -> list[Column]:
     columns replaced by their parts, and the standard's part columns (one phone, one time slot)."""
     flat: list[Column] = []
     for column in COLUMNS:
-        if not column.applies_to(kind):
+        if not column.applies_to(kind) or column in CLOSE_COLUMNS:
             continue
         if column.part is not None or (column.field is not None and not column.flat):
             flat.append(column)
