@@ -154,3 +154,27 @@ def test_blank_templates_have_every_column_and_open_in_excel_form(tmp_path):
     assert [c.value for c in book["掲載"][1]] == template_headers()
     assert book["項目の説明"]["A2"].value == "全国地方公共団体コード"  # the export's first column
     assert "都道府県コード又は市区町村コード" in known_headers()  # the 2020 header is still read
+
+
+def test_the_exported_listings_csv_imports_back_into_the_same_data(tmp_path):
+    """listings.csv → import-sheet into a data/ without listings → the registry holds the same listings."""
+    from generator.checks import load_registry
+    from generator.export import export_files
+    from generator.pipeline import generate
+
+    original, index, _pages = generate(ROOT, site_url="https://example.org/hub/")
+    exported = export_files(index, [], "https://example.org/hub/")
+    sheet = tmp_path / "listings.csv"
+    sheet.write_bytes(exported["api/v1/listings.csv"])
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "data", root / "data")
+    for folder in ("windows", "ibasho", "family-groups"):
+        for file in (root / "data" / folder).glob("*.yml"):
+            file.unlink()
+    result = run_generator(root, "import-sheet", str(sheet))
+    assert result.returncode == 0, result.stdout + result.stderr
+    back = load_registry(root)
+    assert [p for p in back.problems if p.severity == "error"] == []
+    for kind in ("windows", "ibasho", "family_groups"):
+        assert getattr(back, kind) == getattr(original, kind), kind
+    assert len(back.windows) + len(back.ibasho) + len(back.family_groups) == len(index.all_entries)
