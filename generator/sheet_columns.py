@@ -596,14 +596,3 @@ def set_path(data: dict, path: Path_, value: Any) -> None:
         while len(node) <= last:
             node.append(None)
     node[last] = value
-
-
-def column_for_location(loc: Path_, columns: list[Column]) -> Column | None:
-    """The column that wrote `loc` (a pydantic error location), or the nearest one above it."""
-    loc = tuple(loc)
-    while loc:
-        for column in columns:
-            if column.path == loc:
-                return column
-        loc = loc[:-1]
-    return None
