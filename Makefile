@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test validate report schema bench browser lock clean venv forms vendor
+.PHONY: serve build test validate report schema bench bench-national browser lock clean venv forms vendor
 
 ## make serve: set up, validate, and serve the site at http://127.0.0.1:8000 (reloads on data/, docs/, overrides/ edits)
 serve: $(STAMP)
@@ -86,3 +86,11 @@ vendor:
 
 clean:
 	rm -rf site .site-* $(VENV)
+
+## make bench: build at 1×, 1,000 and 4,000 listings (synthetic, in a temporary copy); writes benchmarks/RESULTS.md
+bench: $(STAMP) browser
+	nice -n 19 $(BIN)/python benchmarks/bench.py --scales 1x,1000,4000 --out benchmarks/RESULTS.md
+
+## make bench-national: 4,000 and 15,000 listings in 1,741 towns (about an hour on 2 cores); benchmarks/RESULTS-national.md
+bench-national: $(STAMP) browser
+	nice -n 19 $(BIN)/python benchmarks/bench.py --scales 4000,15000 --out benchmarks/RESULTS-national.md
