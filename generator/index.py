@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .checks import STALE_AFTER_DAYS, Registry, distance_km
-from .models import NO_PHONE_METHODS, Listing, Municipality, Region, TimeSlot, Window
+from .models import Listing, Municipality, Region, TimeSlot, Window
 
 KIND_LABELS = {"windows": "相談窓口", "ibasho": "居場所", "family-groups": "家族会・親の会"}
 WIDE_LEVELS = ("regional", "prefectural")
@@ -244,9 +244,6 @@ def _town_view(index: Index, town: Municipality) -> TownView:
 def region_calendar_path(region: Region) -> str:
     return f"{API}calendars/regions/{region.id}.ics"
 
-
-def methods_without_phone(listing: Listing) -> list[str]:
-    return [m for m in listing.methods if m in NO_PHONE_METHODS]
 
 
 # ---------------------------------------------------------------- location precision (the one rule)

@@ -33,7 +33,7 @@ from .forms import (ACTION_JA, CONSENT_LABEL, FORMS, MAX_INPUT, MAX_TEXTAREA, NO
 from .load import LoadError, dotted, load_file
 from .models import SLUG
 from .problems import Problem
-from .sheet_columns import SHEET_KINDS, UNKNOWN_JA, CellError, Column, parse_cell, set_path
+from .sheet_columns import SHEET_KINDS, UNKNOWN_JA, CellError, parse_cell, set_path
 from .writeback import listing_path, listing_yaml, write_validated
 
 MAX_BODY = 65_536  # GitHub's own limit for an issue body
@@ -267,7 +267,7 @@ def comment_markdown(result: IntakeResult) -> str:
         return "`" + text.replace("`", "'").replace("\n", " ") + "`"
 
     if result.ok and result.form is not None:
-        lines = [f"ありがとうございます。内容を確かめ、修正の提案 (プルリクエスト) を作りました。",
+        lines = ["ありがとうございます。内容を確かめ、修正の提案 (プルリクエスト) を作りました。",
                  "",
                  f"- 種類: {ACTION_JA[result.form.action]} ({result.form.kind_ja})",
                  f"- 掲載: {quote(result.name)} ({quote(result.path)})",

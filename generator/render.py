@@ -22,11 +22,10 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .flyers import PHONES_PER_ROW, build_flyers, no_phone_ways, opening_slots
-from .index import KIND_LABELS, Entry, Index
-from .maps import template_globals as map_globals
-from .index import KIND_LABELS, Entry, Index, region_calendar_path
+from .index import KIND_LABELS, Index, region_calendar_path
 from .jsonld import listing_jsonld, script_tag
-from .models import Listing, PhoneContact, TimeSlot
+from .maps import template_globals as map_globals
+from .models import PhoneContact, TimeSlot
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -219,6 +218,3 @@ def write_pages(pages: dict[str, str], out: Path) -> Iterable[Path]:
             target.write_text(text, encoding="utf-8")
         yield target
 
-
-def listing_methods(listing: Listing) -> list[str]:
-    return [METHOD_JA[m] for m in listing.methods]

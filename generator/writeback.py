@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel
 
 from .checks import load_registry
 from .models import Listing
