@@ -37,7 +37,7 @@ from . import hsds, sheet
 from .ical import listing_feed, region_entries, region_feed
 from .index import API, KIND_LABELS, Entry, Index, public_point, region_calendar_path
 from .models import FamilyGroup, Ibasho, Listing, Message, Method, Municipality, Region, Strict, Window
-from .render import _depth, environment
+from .render import _depth, environment, page_url
 
 # ---------------------------------------------------------------- licence
 
@@ -290,14 +290,6 @@ def _json(value: Any) -> bytes:
 
 
 # ---------------------------------------------------------------- sitemap
-
-def page_url(path: str) -> str:
-    """Docs-relative Markdown path → site-relative URL (use_directory_urls): a/b.md → a/b/, a/index.md → a/."""
-    stem = path[:-3]
-    if stem == "index":
-        return ""
-    return (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
-
 
 def page_lastmod(index: Index) -> dict[str, dt.date]:
     """Generated page → newest `last_verified` among the listings it shows."""

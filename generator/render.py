@@ -161,12 +161,17 @@ def environment(index: Index, site_url: str = "") -> Environment:
     return env
 
 
+def page_url(path: str) -> str:
+    """Docs-relative Markdown path → site-relative URL (use_directory_urls): a/b.md → a/b/, a/index.md → a/."""
+    stem = path[:-3]
+    if stem == "index":
+        return ""
+    return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
+
+
 def _depth(path: str) -> int:
-    """How many folders deep the page's URL is (use_directory_urls: a/b.md → /a/b/)."""
-    parts = path[:-3].split("/")
-    if parts[-1] == "index":
-        parts = parts[:-1]
-    return len(parts)
+    """How many folders deep the page's URL is: the number of ../ back to the site root."""
+    return page_url(path).count("/")
 
 
 def render_pages(index: Index, site_url: str = "") -> dict[str, str]:

@@ -32,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from .index import KIND_LABELS, Index
+from .render import METHOD_JA, page_url
 
 SEARCH_DIR = "search"
 SNIPPET_CHARS = 800   # text kept per page for snippets; the index itself covers the whole page
@@ -122,13 +123,6 @@ def page_title(markdown: str) -> str:
     return html.unescape(match.group(1)).strip() if match else ""
 
 
-def page_url(path: str) -> str:
-    stem = path[:-3]
-    if stem == "index":
-        return ""
-    return (stem[:-len("/index")] if stem.endswith("/index") else stem) + "/"
-
-
 def excluded_from_search(markdown: str) -> bool:
     """Front matter `search: {exclude: true}` (Material's convention) keeps staff-only pages out of results."""
     if not markdown.startswith("---"):
@@ -139,7 +133,6 @@ def excluded_from_search(markdown: str) -> bool:
 
 def collect_docs(index: Index, pages: dict[str, str], docs_dir: Path | None) -> list[Doc]:
     """One Doc per page: generated pages (with what the data knows about them) and hand-written guides."""
-    from .render import METHOD_JA  # render imports nothing from here; keep the stage order one-way
 
     reg = index.registry
     entries = {f"{e.kind}/{e.id}.md": e for e in index.all_entries}
