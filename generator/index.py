@@ -121,6 +121,12 @@ class Entry:
         point = self.point()
         return distance_km(point[0], point[1], town.lat, town.lon) if point else float("inf")
 
+    @cached_property
+    def for_everyone(self) -> bool:
+        """Anyone in the prefecture may use it, wherever they live."""
+        listing = self.listing
+        return listing.accepts_from in ("anywhere", "prefecture") or bool({"prefecture", "national"} & set(listing.service_area))
+
     def serves(self, town: Municipality) -> bool:
         area = self.listing.service_area
         return town.code in area or town.region in area or "prefecture" in area or "national" in area
@@ -137,8 +143,16 @@ class Entry:
         return False
 
 
+HIGHLIGHT_CARDS = 12  # on the home page and the doors (person, family, supporters)
+TOWN_PAGE_CARDS = 6  # per "nearby" section of a town page; the rest is one tap away (list filtered by town)
+
+
 @dataclass
 class TownView:
+    """What a town page shows. `own`, `wide` and `national` are shown whole; the sections that could grow
+    with the whole country (`no_phone`, `elsewhere`, `ibasho`, `family_groups`) hold the nearest
+    TOWN_PAGE_CARDS, and `totals` says how many there are in all, so the page can link to the rest."""
+
     town: Municipality
     region: Region
     own: list[Entry] = field(default_factory=list)
@@ -147,22 +161,14 @@ class TownView:
     elsewhere: list[Entry] = field(default_factory=list)
     ibasho: list[Entry] = field(default_factory=list)
     family_groups: list[Entry] = field(default_factory=list)
+    no_phone: list[Entry] = field(default_factory=list)  # ways to consult without a phone call, nearest first
+    totals: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # listings located in the town, by kind
     health_office: bool = False  # the region's 保健福祉事務所 covers this town
 
-    @property
-    def no_phone(self) -> list[Entry]:
-        """Ways to consult without a phone call, nearest first; first-class on every town page."""
-        seen, out = set(), []
-        for entry in self.own + self.elsewhere + self.wide + self.ibasho + self.family_groups + self.national:
-            if entry.no_phone and entry.accepts(self.town) and entry.id not in seen:
-                seen.add(entry.id)
-                out.append(entry)
-        return out
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {"windows": len(self.own), "ibasho": sum(1 for e in self.ibasho if e.listing.municipality == self.town.code),
-                "family-groups": sum(1 for e in self.family_groups if e.listing.municipality == self.town.code)}
+    def more(self, section: str) -> int:
+        """How many of the section's listings the page leaves to the list pages."""
+        return self.totals.get(section, 0) - len(getattr(self, section))
 
 
 @dataclass
@@ -192,6 +198,17 @@ class Index:
     def all_entries(self) -> list[Entry]:
         return [e for kind in self.entries for e in self.entries[kind]]
 
+    def highlight(self, entries: list[Entry]) -> tuple[list[Entry], int]:
+        """A few of `entries` for a page every visitor sees (home, the doors), and how many there are in all.
+
+        All of them while they are few; beyond HIGHLIGHT_CARDS, those anyone may use wherever they live come
+        first, and the list pages (one tap away) hold the rest."""
+        if len(entries) <= HIGHLIGHT_CARDS:
+            return entries, len(entries)
+        everyone = [e for e in entries if e.for_everyone]
+        rest = [e for e in entries if not e.for_everyone]
+        return (everyone + rest)[:HIGHLIGHT_CARDS], len(entries)
+
     def stale_entries(self) -> list[Entry]:
         return sorted((e for e in self.all_entries if e.stale), key=lambda e: e.listing.last_verified)
 
@@ -212,17 +229,55 @@ def build_index(reg: Registry, today: dt.date | None = None) -> Index:
     for kind in ("windows", "ibasho", "family-groups"):
         index.entries.setdefault(kind, []).sort(
             key=lambda e: (_LEVEL_ORDER.get(e.level or "", 0), e.listing.municipality or "999999", e.listing.name_kana))
+    candidates = {kind: _Candidates.of(index.entries[kind], reg) for kind in index.entries}
     for town in reg.municipalities.values():
-        index.towns[town.code] = _town_view(index, town)
+        index.towns[town.code] = _town_view(index, town, candidates)
     return index
 
 
-def _town_view(index: Index, town: Municipality) -> TownView:
-    reg = index.registry
-    region = reg.regions[town.region]
+@dataclass
+class _Candidates:
+    """The listings of one kind that may concern a town, found by key rather than by scanning every listing
+    for every town (which grows with towns × listings at national scale). A superset: `_town_view` still
+    applies the exact rules (`Entry.serves`, `Entry.accepts`) to each candidate."""
+
+    entries: list[Entry]
+    by_town: dict[str, set[int]] = field(default_factory=dict)
+    by_region: dict[str, set[int]] = field(default_factory=dict)
+    everywhere: set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, entries: list[Entry], reg: Registry) -> _Candidates:
+        found = cls(entries)
+        for n, entry in enumerate(entries):
+            listing = entry.listing
+            if listing.municipality:
+                found.by_town.setdefault(listing.municipality, set()).add(n)
+            if entry.town is not None:  # same region: `accepts_from: region`, and nearby ibasho/family groups
+                found.by_region.setdefault(entry.town.region, set()).add(n)
+            if entry.for_everyone:
+                found.everywhere.add(n)
+            for area in listing.service_area:
+                if area in ("prefecture", "national"):
+                    continue
+                if area in reg.regions:
+                    found.by_region.setdefault(area, set()).add(n)
+                else:
+                    found.by_town.setdefault(area, set()).add(n)
+        return found
+
+    def for_town(self, town: Municipality) -> list[Entry]:
+        """In display order (the order of `Index.entries`)."""
+        found = self.by_town.get(town.code, set()) | self.by_region.get(town.region, set()) | self.everywhere
+        return [self.entries[n] for n in sorted(found)]
+
+
+def _town_view(index: Index, town: Municipality, candidates: dict[str, _Candidates]) -> TownView:
+    region = index.registry.regions[town.region]
     view = TownView(town=town, region=region, health_office=town.code in region.health_office.covers)
     nearest = lambda entries: sorted(entries, key=lambda e: (e.km_from(town), e.listing.name_kana))  # noqa: E731
-    for entry in index.entries["windows"]:
+    elsewhere = []
+    for entry in candidates["windows"].for_town(town):
         here = entry.listing.municipality == town.code or town.code in entry.listing.service_area
         if entry.level == "national":
             view.national.append(entry)
@@ -231,13 +286,24 @@ def _town_view(index: Index, town: Municipality) -> TownView:
         elif entry.level in WIDE_LEVELS and entry.serves(town):
             view.wide.append(entry)
         elif entry.accepts(town):
-            view.elsewhere.append(entry)
-    view.elsewhere = nearest(view.elsewhere)
-    for kind, bucket in (("ibasho", view.ibasho), ("family-groups", view.family_groups)):
-        # Nearby: anything that takes this town's residents, plus places in the same region
-        # (whether they take outsiders is shown on their page).
-        bucket.extend(nearest(e for e in index.entries[kind]
-                              if e.accepts(town) or (e.town is not None and e.town.region == town.region)))
+            elsewhere.append(entry)
+    # Nearby ibasho and family groups: anything that takes this town's residents, plus places in the same
+    # region (whether they take outsiders is shown on their page).
+    nearby = {kind: nearest(e for e in candidates[kind].for_town(town)
+                            if e.accepts(town) or (e.town is not None and e.town.region == town.region))
+              for kind in ("ibasho", "family-groups")}
+    sections = {"elsewhere": nearest(elsewhere), "ibasho": nearby["ibasho"], "family_groups": nearby["family-groups"]}
+    seen, no_phone = set(), []
+    for entry in view.own + sections["elsewhere"] + view.wide + sections["ibasho"] + sections["family_groups"] + view.national:
+        if entry.no_phone and entry.accepts(town) and entry.id not in seen:
+            seen.add(entry.id)
+            no_phone.append(entry)
+    sections["no_phone"] = no_phone
+    for name, entries in sections.items():
+        setattr(view, name, entries[:TOWN_PAGE_CARDS])
+        view.totals[name] = len(entries)
+    view.counts = {"windows": len(view.own)} | {
+        kind: sum(1 for e in nearby[kind] if e.listing.municipality == town.code) for kind in nearby}
     return view
 
 

@@ -43,6 +43,8 @@ ACCEPTS_JA = {"own-municipality": "その市町村にお住まいの方", "regio
 RESERVATION_JA = {"required": "予約が必要です", "preferred": "予約をおすすめします", "not-needed": "予約はいりません"}
 OPERATOR_JA = {"municipality": "市町村", "prefecture": "県", "national": "国", "social-welfare-council": "社会福祉協議会",
                "npo": "NPO", "company": "会社", "peer-group": "当事者グループ", "other": "その他"}
+# Filters of the list pages that other pages link to (?flag=…); the list form shows the same words.
+FLAG_JA = {"nophone": "電話以外で相談できる", "anonymous": "名前を言わなくてよい", "family-only": "ご家族だけの相談ができる"}
 FORMAT_JA = {"in-person": "会って話す", "online": "オンライン", "both": "会って話す・オンライン"}
 
 
@@ -150,7 +152,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
-        RESERVATION_JA=RESERVATION_JA, OPERATOR_JA=OPERATOR_JA, FORMAT_JA=FORMAT_JA, KIND_LABELS=KIND_LABELS,
+        RESERVATION_JA=RESERVATION_JA, OPERATOR_JA=OPERATOR_JA, FORMAT_JA=FORMAT_JA, KIND_LABELS=KIND_LABELS, FLAG_JA=FLAG_JA,
         months_since=lambda d: months_since(d, index.today),
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",

@@ -42,3 +42,54 @@ def test_derived_flags(tmp_path):
     entry = {e.id: e for e in fixture_index(tmp_path).entries["windows"]}["test-iijima-soudanshitsu"]
     assert entry.free and entry.weekend and entry.weekday and not entry.evening and entry.no_phone
     assert not entry.stale
+
+
+def with_far_windows(tmp_path, count):
+    """The fixture plus `count` windows in 伊那市 that take anyone, each a little farther south-north."""
+    index_dir = tmp_path / "data" / "windows"
+    shutil.copytree(FIXTURES / "valid" / "data", tmp_path / "data")
+    template = (index_dir / "test-iijima-soudanshitsu.yml").read_text(encoding="utf-8")
+    for n in range(count):
+        text = (template.replace("test-iijima-soudanshitsu", f"test-far-{n:02d}")
+                .replace("テスト飯島相談室", f"テスト遠方相談室{n:02d}").replace("'203840'", "'202096'")
+                .replace("accepts_from: region", "accepts_from: anywhere").replace("lat: 35.6764", f"lat: {35.83 + n / 100:.2f}"))
+        (index_dir / f"test-far-{n:02d}.yml").write_text(text, encoding="utf-8")
+    return build_index(load_registry(tmp_path, TODAY), TODAY)
+
+
+def test_town_page_shows_the_nearest_few_and_counts_the_rest(tmp_path):
+    view = with_far_windows(tmp_path, 9).towns["203840"]  # 飯島町, south of every test-far window
+    assert ids(view.elsewhere) == [f"test-far-{n:02d}" for n in range(6)]
+    assert view.totals["elsewhere"] == 9 and view.more("elsewhere") == 3
+    assert len(view.no_phone) == 6 and view.no_phone[0].id == "test-iijima-soudanshitsu"  # its own first
+    assert view.more("no_phone") == 10 - 6  # its own + the 9 far ones, all reachable by e-mail
+
+
+def test_home_highlights_prefer_what_anyone_may_use(tmp_path):
+    index = with_far_windows(tmp_path, 12)
+    no_phone = [e for e in index.all_entries if e.no_phone]
+    shown, total = index.highlight(no_phone)
+    assert total == len(no_phone) > len(shown) == 12
+    assert all(e.for_everyone for e in shown) and "test-iijima-soudanshitsu" not in ids(shown)
+    few = no_phone[:3]
+    assert index.highlight(few) == (few, 3)  # while they are few, every one is shown
+    from generator.render import render_pages
+    home = render_pages(index)["index.md"]
+    assert f"ここには12件を載せています。ほかにも{total - 12}件あります。電話以外で相談できるところを一覧で見る: " in home
+    assert '<a href="windows/?flag=nophone#list">相談窓口</a>' in home
+
+
+def test_town_page_links_to_the_rest_in_the_filtered_lists(tmp_path):
+    from generator.render import render_pages
+    page = render_pages(with_far_windows(tmp_path, 9))["municipalities/203840.md"]
+    assert "近い順に6件を載せています。ほかにも3件あります。" in page
+    assert '飯島町の方が使えるところを一覧で見る: <a href="../../windows/?town=203840#list">相談窓口</a></p>' in page
+    assert ('飯島町の方が使える、電話以外で相談できるところを一覧で見る: '
+            '<a href="../../windows/?town=203840&amp;flag=nophone#list">相談窓口</a> ・ '
+            '<a href="../../ibasho/?town=203840&amp;flag=nophone#list">居場所</a> ・ ') in page
+    assert page.count('class="hub-card"') == 6 + 6 + 1 + 1 + 1 + 1  # no-phone, elsewhere, own, wide, ibasho, family
+
+
+def test_town_page_without_more_has_no_more_link(tmp_path):
+    from generator.render import render_pages
+    assert "一覧で見る" not in render_pages(fixture_index(tmp_path))["municipalities/203840.md"]
