@@ -5,6 +5,7 @@ import shutil
 from conftest import FIXTURES, TODAY
 from generator.checks import load_registry
 from generator.index import build_index
+from generator.render import render_pages
 
 
 def fixture_index(tmp_path):
@@ -73,14 +74,12 @@ def test_home_highlights_prefer_what_anyone_may_use(tmp_path):
     assert all(e.for_everyone for e in shown) and "test-iijima-soudanshitsu" not in ids(shown)
     few = no_phone[:3]
     assert index.highlight(few) == (few, 3)  # while they are few, every one is shown
-    from generator.render import render_pages
     home = render_pages(index)["index.md"]
     assert f"ここには12件を載せています。ほかにも{total - 12}件あります。電話以外で相談できるところを一覧で見る: " in home
     assert '<a href="windows/?flag=nophone#list">相談窓口</a>' in home
 
 
 def test_town_page_links_to_the_rest_in_the_filtered_lists(tmp_path):
-    from generator.render import render_pages
     page = render_pages(with_far_windows(tmp_path, 9))["municipalities/203840.md"]
     assert "近い順に6件を載せています。ほかにも3件あります。" in page
     assert '飯島町の方が使えるところを一覧で見る: <a href="../../windows/?town=203840#list">相談窓口</a></p>' in page
@@ -91,5 +90,4 @@ def test_town_page_links_to_the_rest_in_the_filtered_lists(tmp_path):
 
 
 def test_town_page_without_more_has_no_more_link(tmp_path):
-    from generator.render import render_pages
     assert "一覧で見る" not in render_pages(fixture_index(tmp_path))["municipalities/203840.md"]
