@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.cyaml import CParser
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -46,28 +47,54 @@ class _AliasRefused(yaml.MarkedYAMLError):
     pass
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2-like scalars and no aliases."""
-
+class _NoAliasComposer(yaml.composer.Composer):
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML signature
         if self.check_event(AliasEvent):
             raise _AliasRefused(problem="alias", problem_mark=self.peek_event().start_mark)
         return super().compose_node(parent, index)
 
 
-# YAML 1.1 reads `yes`/`no`/`on`/`off` as booleans and `08:30` as the number 510.
-# Keep only true/false and plain decimal numbers, so times and words stay text.
-_StrictLoader.yaml_implicit_resolvers = {
+class _StrictResolver(yaml.resolver.Resolver):
+    """YAML 1.1 reads `yes`/`no`/`on`/`off` as booleans and `08:30` as the number 510.
+    Keep only true/false and plain decimal numbers, so times and words stay text."""
+
+
+_StrictResolver.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in (
         "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
-_StrictLoader.add_implicit_resolver(
+_StrictResolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-_StrictLoader.add_implicit_resolver(
+_StrictResolver.add_implicit_resolver(
     "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
-_StrictLoader.add_implicit_resolver(
+_StrictResolver.add_implicit_resolver(
     "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9]+\.[0-9]+)$"), list("-+0123456789"))
+
+
+class _StrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _NoAliasComposer,
+                    yaml.constructor.SafeConstructor, _StrictResolver):
+    """SafeLoader with YAML 1.2-like scalars and no aliases, all in Python: its error messages are the ones
+    users see (and the invalid-input corpus pins)."""
+
+    def __init__(self, stream: str):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _NoAliasComposer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _StrictResolver.__init__(self)
+
+
+class _FastStrictLoader(_NoAliasComposer, CParser, yaml.constructor.SafeConstructor, _StrictResolver):
+    """The same rules over libyaml's scanner and parser (about 4× faster on listings). The composing stays in
+    Python, so aliases are refused before they are followed; any error is reported by `_StrictLoader`."""
+
+    def __init__(self, stream: str):
+        CParser.__init__(self, stream)
+        _NoAliasComposer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _StrictResolver.__init__(self)
 
 
 class LoadError(Exception):
@@ -96,9 +123,21 @@ def load_file(path: Path, shown_as: Path | None = None) -> Document:
         col = len(text[: text.index("\t")].rsplit("\n", 1)[-1]) + 1
         raise LoadError(Problem.error(shown, line, col, "yaml-tab", "",
                                       "タブ文字は使えません。空白で字下げしてください (tabs are not allowed; indent with spaces)"))
-    loader = _StrictLoader(text)
     try:
-        node = loader.get_single_node()
+        node, loader = _compose(text, _FastStrictLoader)
+    except yaml.YAMLError:
+        node, loader = _compose_or_explain(text, shown)  # the Python loader says where and what, in its words
+    if node is None:
+        raise LoadError(Problem.error(shown, 1, 1, "empty-file", "",
+                                      "ファイルが空です (file is empty)"))
+    doc = Document(path=shown, data=None)
+    doc.data = _to_python(node, (), doc, loader)
+    return doc
+
+
+def _compose_or_explain(text: str, shown: Path) -> tuple[Any, Any]:
+    try:
+        return _compose(text, _StrictLoader)
     except _AliasRefused as exc:
         mark = exc.problem_mark
         raise LoadError(Problem.error(shown, mark.line + 1, mark.column + 1, "yaml-alias", "",
@@ -112,17 +151,17 @@ def load_file(path: Path, shown_as: Path | None = None) -> Document:
     except yaml.YAMLError as exc:
         raise LoadError(Problem.error(shown, 1, 1, "yaml-syntax", "",
                                       f"YAML の書き方に誤りがあります (YAML syntax error: {exc})")) from None
+
+
+def _compose(text: str, loader_class: type) -> tuple[Any, Any]:
+    loader = loader_class(text)
+    try:
+        return loader.get_single_node(), loader
     finally:
         loader.dispose()
-    if node is None:
-        raise LoadError(Problem.error(shown, 1, 1, "empty-file", "",
-                                      "ファイルが空です (file is empty)"))
-    doc = Document(path=shown, data=None)
-    doc.data = _to_python(node, (), doc, loader)
-    return doc
 
 
-def _to_python(node, loc: Path_, doc: Document, loader: _StrictLoader) -> Any:
+def _to_python(node, loc: Path_, doc: Document, loader: yaml.constructor.SafeConstructor) -> Any:
     if len(loc) > MAX_DEPTH:
         raise LoadError(Problem.error(doc.path, node.start_mark.line + 1, node.start_mark.column + 1,
                                       "too-deep", _dotted(loc[:2]) + "…",

@@ -3,7 +3,10 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
+from conftest import ROOT
+from generator import load
 from generator.load import LoadError, load_file
 
 
@@ -75,3 +78,23 @@ def test_alias_bomb_is_refused_with_bounded_memory(tmp_path):
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 2_000_000 and elapsed < 1.0, (peak, elapsed)
+
+
+def _shape(node):
+    """A node tree as plain tuples: tag, value and where each node starts."""
+    where = (node.tag, node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml.MappingNode):
+        return where + (tuple((_shape(k), _shape(v)) for k, v in node.value),)
+    if isinstance(node, yaml.SequenceNode):
+        return where + (tuple(_shape(item) for item in node.value),)
+    return where + (node.value,)
+
+
+@pytest.mark.parametrize("folder", ["data", "tests/fixtures/valid/data"])
+def test_libyaml_and_python_loaders_read_every_file_alike(folder):
+    files = sorted((ROOT / folder).rglob("*.yml"))
+    assert len(files) > 5
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        fast, slow = load._compose(text, load._FastStrictLoader)[0], load._compose(text, load._StrictLoader)[0]
+        assert _shape(fast) == _shape(slow), path
