@@ -49,7 +49,9 @@ _VARIANTS = [
     (re.compile(r"子供|子ども"), "こども"),
     (re.compile(r"[ゖヶケけ](?=[\u4e00-\u9fff])"), "け"),  # 駒ヶ根・駒ケ根 (after katakana folding)
 ]
-_KATAKANA = re.compile(r"[\u30a1-\u30f6]")
+# ASCII capitals → small letters, katakana → hiragana: one character for one, as search.js's foldChars
+_FOLD = str.maketrans({**{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)},
+                       **{chr(c): chr(c - 0x60) for c in range(0x30a1, 0x30f7)}})
 _CJK = r"\u3041-\u3096\u30fc\u3005\u3006\u4e00-\u9fff\uf900-\ufaff\u3400-\u4dbf"
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+(?:[._@'-][a-z0-9]+)*")
 
@@ -57,8 +59,7 @@ _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+(?:[._@'-][a-z0-9]+)*")
 def normalise(text: str) -> str:
     """The one normal form both sides compare: width, case, script and spelling variants folded."""
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"[A-Z]+", lambda m: m.group().lower(), text)
-    text = _KATAKANA.sub(lambda m: chr(ord(m.group()) - 0x60), text)
+    text = text.translate(_FOLD)
     for pattern, replacement in _VARIANTS:
         text = pattern.sub(replacement, text)
     return text
@@ -183,10 +184,9 @@ def _without_suffix(name: str) -> str:
 
 # ---------------------------------------------------------------- index files
 
-def _weights(doc: Doc, avg_len: float) -> dict[str, float]:
+def _weights(doc: Doc, body: Counter, avg_len: float) -> dict[str, float]:
     """Token → weight for one page: BM25 over the body, plus a fixed bonus for a hit in the title or
     in the page's names (saturating them together would let a long page's body drown a short title)."""
-    body = Counter(tokens(doc.body))
     norm = K1 * (1 - B + B * sum(body.values()) / avg_len)
     weights = {token: tf * (K1 + 1) / (tf + norm) for token, tf in body.items()}
     for name, text in (("title", doc.title), ("names", " ".join(doc.names))):
@@ -202,10 +202,11 @@ def _weights(doc: Doc, avg_len: float) -> dict[str, float]:
 def build_search_files(docs: list[Doc], buckets: int | None = None) -> dict[str, str]:
     """{site-relative path: JSON text} for the whole index."""
     buckets = buckets or max(64, min(1024, len(docs) // 4))
-    avg_len = sum(len(tokens(doc.body)) for doc in docs) / max(1, len(docs)) or 1.0
+    bodies = [Counter(tokens(doc.body)) for doc in docs]
+    avg_len = sum(sum(body.values()) for body in bodies) / max(1, len(docs)) or 1.0
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for doc_id, doc in enumerate(docs):
-        for token, weight in _weights(doc, avg_len).items():
+    for doc_id, (doc, body) in enumerate(zip(docs, bodies)):
+        for token, weight in _weights(doc, body, avg_len).items():
             postings[token].append((doc_id, max(1, round(weight * 10))))
 
     shards: dict[int, dict[str, list[int]]] = defaultdict(dict)
