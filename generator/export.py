@@ -340,12 +340,12 @@ def export_files(index: Index, page_paths: Iterable[str], site_url: str) -> dict
     return out
 
 
-def write_files(files: dict[str, bytes], out: Path) -> list[Path]:
+def write_files(files: dict[str, str | bytes], out: Path) -> list[Path]:
     written = []
     for rel, content in files.items():
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         written.append(target)
     return written
 

@@ -7,6 +7,7 @@ ignores hooks can build the same site from `python -m generator pages docs-gener
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from pathlib import Path
@@ -18,9 +19,9 @@ if str(ROOT) not in sys.path:  # hooks are loaded as loose files, not as part of
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from generator.export import docs_pages, export_files, write_files  # noqa: E402
+from generator.export import write_files  # noqa: E402
 from generator.harden import add_csp  # noqa: E402
-from generator.pipeline import base_url, generate  # noqa: E402
+from generator.pipeline import InBackground, base_url, generate_pages, published_files  # noqa: E402
 from generator.problems import InvalidData  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generator")
@@ -33,20 +34,23 @@ def on_startup(command, dirty):
     _serving = command == "serve"
 
 
-_built: dict[str, object] = {}
+_published: list = []  # the files beside the pages: made in the background (build) or on demand (serve)
 
 
 def on_config(config):
     site_url = base_url(config["site_url"])
     try:
-        registry, index, pages = generate(ROOT, site_url=site_url)
+        registry, index, pages = generate_pages(ROOT, site_url=site_url)
     except InvalidData as exc:
         raise PluginError(str(exc)) from None
     for problem in registry.problems:  # warnings only here; INFO so that --strict still builds
         log.info(problem.format())
     _pages.clear()
     _pages.update(pages)
-    _built.update(index=index, site_url=site_url)
+    # Map and search data, open data and the sitemap need nothing MkDocs makes: on a build they are made on
+    # the other core while MkDocs renders the pages. `serve` runs threads (no fork) and rebuilds often.
+    make = functools.partial(published_files, index, pages, Path(config["docs_dir"]), site_url)
+    _published[:] = [make if _serving else InBackground(make).result]
     return config
 
 
@@ -60,9 +64,11 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_post_build(config):
-    # Open data and sitemap.xml (replacing MkDocs' own: see generator/export.py) into the built site.
-    paths = [*_pages, *docs_pages(Path(config["docs_dir"]))]
-    write_files(export_files(_built["index"], paths, _built["site_url"]), Path(config["site_dir"]))
+    try:
+        files = _published[0]()
+    except RuntimeError as exc:
+        raise PluginError(f"公開用のファイルを作れませんでした (could not make the published files):\n{exc}") from None
+    write_files(files, Path(config["site_dir"]))
 
 
 def on_serve(server, config, builder):

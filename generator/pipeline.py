@@ -7,13 +7,16 @@ load + validate (checks.load_registry) → index → render → export. Nothing 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .checks import Registry, load_registry
-from .export import open_data_pages
+from .export import docs_pages, export_files, open_data_pages
 from .index import Index, build_index
 from .maps import map_files
 from .problems import InvalidData
@@ -57,10 +60,10 @@ def validated_registry(root: Path = ROOT, today: dt.date | None = None) -> Regis
     return registry
 
 
-def generate(root: Path = ROOT, today: dt.date | None = None,
-             site_url: str | None = None) -> tuple[Registry, Index, dict[str, str]]:
-    settings = site_settings(root)
-    site_url = settings.site_url if site_url is None else base_url(site_url)
+def generate_pages(root: Path = ROOT, today: dt.date | None = None,
+                   site_url: str | None = None) -> tuple[Registry, Index, dict[str, str]]:
+    """Validated registry, index, and every Markdown page ({docs path: text})."""
+    site_url = site_settings(root).site_url if site_url is None else base_url(site_url)
     # Load and validate the registries (all errors at once)
     registry = validated_registry(root, today)
     # Index: derived views per town, region and kind
@@ -69,8 +72,60 @@ def generate(root: Path = ROOT, today: dt.date | None = None,
     pages = render_pages(index, site_url=site_url)
     # Export's own page: what each open-data file holds, generated from the models
     pages.update(open_data_pages(index, site_url))
-    # Maps: one marker-data file per map, loaded by its page only when the visitor asks for the map
-    pages.update(map_files(index))
-    # Search: a sharded index of those pages (and docs/), plus the OpenSearch description
-    pages.update(search_files(index, pages, settings.docs_dir, site_url))
     return registry, index, pages
+
+
+def data_files(index: Index, pages: dict[str, str], docs_dir: Path, site_url: str) -> dict[str, str]:
+    """The files the pages fetch: map markers and the search index."""
+    # Maps: one marker-data file per map, loaded by its page only when the visitor asks for the map
+    files = map_files(index)
+    # Search: a sharded index of the pages (and docs/), plus the OpenSearch description
+    files.update(search_files(index, pages, docs_dir, site_url))
+    return files
+
+
+def generate(root: Path = ROOT, today: dt.date | None = None,
+             site_url: str | None = None) -> tuple[Registry, Index, dict[str, str]]:
+    """Pages and the files they fetch: everything but the open data (`published_files` adds that)."""
+    settings = site_settings(root)
+    site_url = settings.site_url if site_url is None else base_url(site_url)
+    registry, index, pages = generate_pages(root, today, site_url)
+    pages.update(data_files(index, pages, settings.docs_dir, site_url))
+    return registry, index, pages
+
+
+def published_files(index: Index, pages: dict[str, str], docs_dir: Path, site_url: str) -> dict[str, str | bytes]:
+    """Everything published beside the Markdown pages: map and search data, open data and the sitemap."""
+    files: dict[str, str | bytes] = dict(data_files(index, pages, docs_dir, site_url))
+    files.update(export_files(index, [*pages, *docs_pages(docs_dir)], site_url))
+    return files
+
+
+class InBackground:
+    """`make()` in a forked process, so the machine's other core works while this one goes on (while MkDocs
+    renders the pages). `result()` waits and returns what `make()` returned, or raises what it raised."""
+
+    def __init__(self, make: Callable[[], object]):
+        context = multiprocessing.get_context("fork")  # the child inherits the index; nothing is pickled in
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_result, args=(make, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> object:
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:  # it died without a word
+            self._process.join()
+            ok, value = False, f"the background process ended with code {self._process.exitcode}"
+        self._process.join()
+        if not ok:
+            raise RuntimeError(value)
+        return value
+
+
+def _send_result(make: Callable[[], object], send) -> None:  # noqa: ANN001 - a multiprocessing Connection
+    try:
+        send.send((True, make()))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which fails the build
+        send.send((False, traceback.format_exc()))

@@ -88,12 +88,25 @@ def test_invalid_data_never_replaces_the_last_good_site(tmp_path):
     assert not list(root.glob(".site-*"))
 
 
-def test_failing_mkdocs_stage_keeps_the_site(tmp_path):
+def test_failing_mkdocs_or_background_stage_keeps_the_site(tmp_path):
     root = copy_project(tmp_path)
     assert run_generator(root, "build").returncode == 0
-    before = (root / "site" / "index.html").read_bytes()
-    (root / "docs" / "about.md").write_text("# x\n\n[broken](nowhere.md)\n", encoding="utf-8")  # strict: warning
+    before = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    about = root / "docs" / "about.md"
+    good_about = about.read_text(encoding="utf-8")
+    about.write_text("# x\n\n[broken](nowhere.md)\n", encoding="utf-8")  # strict: warning
     result = run_generator(root, "build")
     assert result.returncode == 1
     assert "nowhere.md" in result.stderr
-    assert (root / "site" / "index.html").read_bytes() == before
+    assert (root / "site" / "index.html").read_bytes() == before[root / "site" / "index.html"]
+    # Map, search and open data are made in a second process while MkDocs renders: its failure fails the build.
+    about.write_text(good_about, encoding="utf-8")
+    maps = root / "generator" / "maps.py"
+    maps.write_text(maps.read_text(encoding="utf-8").replace(
+        "def map_files(index: Index) -> dict[str, str]:\n",
+        "def map_files(index: Index) -> dict[str, str]:\n    raise ValueError('テスト: 地図データが作れない')\n"), encoding="utf-8")
+    result = run_generator(root, "build")
+    assert result.returncode == 1
+    assert "公開用のファイルを作れませんでした (could not make the published files)" in result.stderr
+    assert "テスト: 地図データが作れない" in result.stderr
+    assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == before
