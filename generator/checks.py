@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .load import Document, LoadError, dotted, load_file
 from .models import (LISTING_KINDS, FamilyGroup, Ibasho, Listing, Message, MunicipalitiesFile,
                      Municipality, Region, RegionsFile, Site, ToneFile, Window)
+from .parallel import fork_map
 from .problems import Problem, sort_problems
 
 M = TypeVar("M", bound=BaseModel)
@@ -141,6 +142,12 @@ def _build(doc: Document, model: type[M], problems: list[Problem]) -> M | None:
         return None
 
 
+def _load_and_build(root: Path, path: Path, model: type[M]) -> tuple[Document | None, M | None, list[Problem]]:
+    problems: list[Problem] = []
+    doc = _load(root, path, problems)
+    return doc, (_build(doc, model, problems) if doc else None), problems
+
+
 def load_registry(root: Path, today: dt.date | None = None) -> Registry:
     """Load, build and cross-check every registry file under `root/data`."""
     today = today or dt.date.today()
@@ -165,12 +172,14 @@ def load_registry(root: Path, today: dt.date | None = None) -> Registry:
         _check_regions(doc, towns_doc, reg, problems)
 
     for kind, model in LISTING_KINDS.items():
-        for path in sorted((data / kind).glob("*.yml")):
-            if (doc := _load(root, path, problems)) and (listing := _build(doc, model, problems)):
-                if _check_file_id(doc, listing.id, problems):
-                    reg.listings(kind)[listing.id] = listing
-                    reg.documents[(kind, listing.id)] = doc
-                    _check_listing(doc, listing, reg, today, problems)
+        # Reading and validating each file is independent of the others (and most of the work): all cores.
+        paths = sorted((data / kind).glob("*.yml"))
+        for doc, listing, found in fork_map(lambda path, model=model: _load_and_build(root, path, model), paths):
+            problems.extend(found)
+            if doc and listing and _check_file_id(doc, listing.id, problems):
+                reg.listings(kind)[listing.id] = listing
+                reg.documents[(kind, listing.id)] = doc
+                _check_listing(doc, listing, reg, today, problems)
         _warn_unknown_files(root, data / kind, problems)
 
     for path in sorted((data / "messages").glob("*.yml")):

@@ -11,6 +11,7 @@ The base URL is `site_url` from mkdocs.yml, read once by `pipeline.site_settings
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -181,9 +182,16 @@ def build_flyers(index: Index, slot_text: SlotText, base: str) -> list[Flyer]:
     """Every town's flyer (in data order), then every region's. `slot_text` is the wording of opening
     hours that the page will print (render.slot_ja), passed in so that what is measured is what is shown;
     `base` is the deployed site's address (pipeline.site_settings, from mkdocs.yml's site_url)."""
-    flyers = [town_flyer(index, view, base, slot_text) for view in index.towns.values()]
-    flyers += [region_flyer(index, region, base, slot_text) for region in index.registry.regions.values()]
-    return flyers
+    return [make() for _, make in flyer_makers(index, slot_text, base)]
+
+
+def flyer_makers(index: Index, slot_text: SlotText, base: str) -> list[tuple[str, Callable[[], Flyer]]]:
+    """(docs path, function making the flyer) for each flyer, in `build_flyers` order: a renderer on several
+    cores makes each flyer (and its QR code, the costly part) where its page is rendered."""
+    towns = [(f"flyers/{view.town.code}.md", functools.partial(town_flyer, index, view, base, slot_text))
+             for view in index.towns.values()]
+    return towns + [(f"flyers/regions/{region.id}.md", functools.partial(region_flyer, index, region, base, slot_text))
+                    for region in index.registry.regions.values()]
 
 
 # ---------------------------------------------------------------- row contents

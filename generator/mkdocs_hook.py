@@ -21,7 +21,8 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 
 from generator.export import write_files  # noqa: E402
 from generator.harden import add_csp  # noqa: E402
-from generator.pipeline import InBackground, base_url, generate_pages, published_files  # noqa: E402
+from generator.parallel import InBackground, can_fork  # noqa: E402
+from generator.pipeline import base_url, generate_pages, published_files  # noqa: E402
 from generator.problems import InvalidData  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generator")
@@ -48,9 +49,9 @@ def on_config(config):
     _pages.clear()
     _pages.update(pages)
     # Map and search data, open data and the sitemap need nothing MkDocs makes: on a build they are made on
-    # the other core while MkDocs renders the pages. `serve` runs threads (no fork) and rebuilds often.
+    # the other core while MkDocs renders the pages (`serve` runs threads: there, after the pages).
     make = functools.partial(published_files, index, pages, Path(config["docs_dir"]), site_url)
-    _published[:] = [make if _serving else InBackground(make).result]
+    _published[:] = [InBackground(make).result if can_fork() else make]
     return config
 
 

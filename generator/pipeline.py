@@ -7,9 +7,6 @@ load + validate (checks.load_registry) → index → render → export. Nothing 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,33 +96,3 @@ def published_files(index: Index, pages: dict[str, str], docs_dir: Path, site_ur
     files: dict[str, str | bytes] = dict(data_files(index, pages, docs_dir, site_url))
     files.update(export_files(index, [*pages, *docs_pages(docs_dir)], site_url))
     return files
-
-
-class InBackground:
-    """`make()` in a forked process, so the machine's other core works while this one goes on (while MkDocs
-    renders the pages). `result()` waits and returns what `make()` returned, or raises what it raised."""
-
-    def __init__(self, make: Callable[[], object]):
-        context = multiprocessing.get_context("fork")  # the child inherits the index; nothing is pickled in
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_send_result, args=(make, send), daemon=True)
-        self._process.start()
-        send.close()
-
-    def result(self) -> object:
-        try:
-            ok, value = self._receive.recv()
-        except EOFError:  # it died without a word
-            self._process.join()
-            ok, value = False, f"the background process ended with code {self._process.exitcode}"
-        self._process.join()
-        if not ok:
-            raise RuntimeError(value)
-        return value
-
-
-def _send_result(make: Callable[[], object], send) -> None:  # noqa: ANN001 - a multiprocessing Connection
-    try:
-        send.send((True, make()))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which fails the build
-        send.send((False, traceback.format_exc()))

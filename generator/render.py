@@ -15,17 +15,18 @@ import datetime as dt
 import html
 import re
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import phonenumbers
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .flyers import PHONES_PER_ROW, build_flyers, no_phone_ways, opening_slots
+from .flyers import PHONES_PER_ROW, flyer_makers, no_phone_ways, opening_slots
 from .index import KIND_LABELS, Index, region_calendar_path
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
 from .models import PhoneContact, TimeSlot
+from .parallel import fork_map
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -177,14 +178,16 @@ def _depth(path: str) -> int:
 
 
 def render_pages(index: Index, site_url: str = "") -> dict[str, str]:
-    """`site_url` (absolute, ending in /) makes the JSON-LD's URLs absolute; without it they are left out."""
+    """`site_url` (absolute, ending in /) makes the JSON-LD's URLs absolute; without it they are left out.
+
+    Pages are listed first, then rendered on every core (`fork_map`); a page's context may be a function,
+    so that costly parts (a flyer's QR code) are made where the page is rendered."""
     env = environment(index, site_url)
     reg = index.registry
-    pages: dict[str, str] = {}
+    jobs: list[tuple[str, str | None, Callable[[], dict]]] = []  # docs path, template (None: text as is), context
 
     def page(path: str, template: str, **context) -> None:
-        root = "../" * _depth(path)
-        pages[path] = env.get_template(template).render(root=root, path=path, **context)
+        jobs.append((path, template, lambda: context))
 
     page("index.md", "home.md.j2")
     for audience, path in (("person", "person.md"), ("family", "family.md"), ("supporter", "supporters.md")):
@@ -202,17 +205,26 @@ def render_pages(index: Index, site_url: str = "") -> dict[str, str]:
     for entry in index.closed:
         page(f"{entry.kind}/{entry.id}.md", "listing.md.j2", entry=entry, listing=entry.listing, kind=entry.kind)
     from .contribute import contribute_files  # late: contribute reads this module's labels
-    pages.update(contribute_files(index))
+    for path, text in contribute_files(index).items():
+        jobs.append((path, None, lambda text=text: {"text": text}))
     page("messages/index.md", "messages.md.j2")
     page("status/index.md", "status.md.j2")
     page("map/index.md", "map.md.j2")
     page("search.md", "search.md.j2")
     # Flyers: one A4 sheet per town and per region (generator/flyers.py decides what fits)
     page("flyers/index.md", "flyers.md.j2")
-    for flyer in build_flyers(index, slot_ja, site_url):
-        page(flyer.path, "flyer.md.j2", flyer=flyer, no_phone_ways=no_phone_ways, opening_slots=opening_slots,
-             PHONES_PER_ROW=PHONES_PER_ROW)
-    return pages
+    for path, make_flyer in flyer_makers(index, slot_ja, site_url):
+        jobs.append((path, "flyer.md.j2", lambda make=make_flyer: {
+            "flyer": make(), "no_phone_ways": no_phone_ways, "opening_slots": opening_slots,
+            "PHONES_PER_ROW": PHONES_PER_ROW}))
+
+    def render(job: tuple[str, str | None, Callable[[], dict]]) -> str:
+        path, template, context = job
+        if template is None:
+            return context()["text"]
+        return env.get_template(template).render(root="../" * _depth(path), path=path, **context())
+
+    return dict(zip([path for path, _, _ in jobs], fork_map(render, jobs)))
 
 
 def write_pages(pages: dict[str, str], out: Path) -> Iterable[Path]:

@@ -1,10 +1,11 @@
 """The pipeline's shared steps: work handed to the other core comes back whole, or fails the build."""
 
 import os
+import threading
 
 import pytest
 
-from generator.pipeline import InBackground
+from generator.parallel import InBackground, fork_map, workers
 
 
 def test_background_work_returns_its_result_from_another_process():
@@ -22,3 +23,23 @@ def test_background_failure_is_raised_with_its_cause():
 def test_background_process_that_dies_is_a_failure():
     with pytest.raises(RuntimeError, match="code 3"):
         InBackground(lambda: os._exit(3)).result()
+
+
+def test_fork_map_keeps_the_order_and_uses_another_process():
+    items = list(range(1000))
+    result = fork_map(lambda n: (n * n, os.getpid()), items)
+    assert [square for square, _ in result] == [n * n for n in items]
+    assert len({pid for _, pid in result}) == min(2, workers())
+
+
+def test_fork_map_stays_in_this_process_while_threads_run():
+    started = threading.Event()
+    stop = threading.Event()
+    thread = threading.Thread(target=lambda: (started.set(), stop.wait()))
+    thread.start()
+    started.wait()
+    try:
+        assert {pid for pid in fork_map(lambda n: os.getpid(), list(range(1000)))} == {os.getpid()}
+    finally:
+        stop.set()
+        thread.join()

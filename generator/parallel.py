@@ -1,0 +1,73 @@
+"""Work on both cores of a small build machine: MkDocs renders on one core, so the generator's own stages
+use the other. Processes are forked, so they inherit what they work on and only results are pickled.
+
+Forking a process that runs threads can deadlock it (`mkdocs serve` runs a server and a watcher): then
+everything runs here, one item after another.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+MIN_ITEMS = 64  # below this, starting a process costs more than it saves
+
+
+def can_fork() -> bool:
+    """Single-threaded, able to fork, and not itself a worker (those may not have children)."""
+    return (threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+            and not multiprocessing.current_process().daemon)
+
+
+def workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class InBackground:
+    """`make()` in a forked process, so the machine's other core works while this one goes on (while MkDocs
+    renders the pages). `result()` waits and returns what `make()` returned, or raises what it raised."""
+
+    def __init__(self, make: Callable[[], object]):
+        context = multiprocessing.get_context("fork")  # the child inherits what `make` uses; nothing is pickled in
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_result, args=(make, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> object:
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:  # it died without a word
+            self._process.join()
+            ok, value = False, f"the background process ended with code {self._process.exitcode}"
+        self._process.join()
+        if not ok:
+            raise RuntimeError(value)
+        return value
+
+
+def _send_result(make: Callable[[], object], send) -> None:  # noqa: ANN001 - a multiprocessing Connection
+    try:
+        send.send((True, make()))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which fails the build
+        send.send((False, traceback.format_exc()))
+
+
+def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """[fn(item) for item in items], the items shared between this process and forked ones, in order."""
+    count = min(workers(), len(items) // MIN_ITEMS) if can_fork() else 1
+    if count <= 1:
+        return [fn(item) for item in items]
+    shares = [items[n::count] for n in range(count)]
+    others = [InBackground(lambda share=share: [fn(item) for item in share]) for share in shares[1:]]
+    done = [[fn(item) for item in shares[0]]] + [job.result() for job in others]
+    out: list[R] = [None] * len(items)  # type: ignore[list-item]
+    for n, results in enumerate(done):
+        out[n::count] = results
+    return out
