@@ -134,11 +134,15 @@ class PageScore:
         return self.median_report["audits"][audit]["numericValue"]
 
 
+class LighthouseFailed(RuntimeError):
+    pass
+
+
 def ensure_lighthouse() -> None:
     if not LIGHTHOUSE.exists():
-        sys.exit("Lighthouse is not installed: run `npm ci --prefix benchmarks` (or `make lighthouse`)")
+        raise LighthouseFailed("Lighthouse is not installed: run `npm ci --prefix benchmarks` (or `make lighthouse`)")
     if not Path(CHROMIUM).exists():
-        sys.exit(f"{CHROMIUM} is missing: run `make browser` (Debian's chromium)")
+        raise LighthouseFailed(f"{CHROMIUM} is missing: run `make browser` (Debian's chromium)")
 
 
 def lighthouse(url: str) -> dict:
@@ -146,12 +150,15 @@ def lighthouse(url: str) -> dict:
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
     cmd = [str(LIGHTHOUSE), url, "--only-categories=performance", "--output=json", "--output-path=stdout",
            "--quiet", "--no-enable-error-reporting", f"--chrome-flags={' '.join(CHROME_FLAGS)}"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    except subprocess.TimeoutExpired as exc:
+        raise LighthouseFailed(f"lighthouse timed out on {url}") from exc
     if proc.returncode:
-        sys.exit(f"lighthouse failed on {url}:\n{proc.stderr[-3000:]}")
+        raise LighthouseFailed(f"lighthouse failed on {url}:\n{proc.stderr[-3000:]}")
     report = json.loads(proc.stdout)
     if report.get("runtimeError") or report["categories"]["performance"]["score"] is None:
-        sys.exit(f"lighthouse could not score {url}: {report.get('runtimeError')} {report.get('runWarnings')}")
+        raise LighthouseFailed(f"lighthouse could not score {url}: {report.get('runtimeError')} {report.get('runWarnings')}")
     return report
 
 
@@ -204,8 +211,8 @@ def table(pages: list[PageScore]) -> str:
 
 def environment(pages: list[PageScore]) -> str:
     report = pages[0].median_report
-    env = report["environment"]
-    chrome = env["hostUserAgent"].split("Chrome/")[-1].split()[0] if "Chrome/" in env["hostUserAgent"] else "?"
+    version = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.split()
+    chrome = version[1] if len(version) > 1 else "?"  # the user agent says 156.0.0.0 only
     indexes = [p.median_report["environment"]["benchmarkIndex"] for p in pages]
     return (f"Lighthouse {report['lighthouseVersion']}, Debian chromium {chrome}, default (mobile) config, "
             f"simulated throttling; CPU benchmark index {min(indexes):.0f}–{max(indexes):.0f}")
@@ -231,17 +238,28 @@ def diagnosis(page: PageScore, limit: int = 6) -> list[str]:
     return lines[:limit + 1]
 
 
-def section(pages: list[PageScore]) -> list[str]:
+def errored(pages: list[PageScore]) -> list[str]:
+    """Audits that Lighthouse could not run (they do not count in the score, but say nothing either)."""
+    return sorted({audit["id"] for page in pages for audit in page.median_report["audits"].values()
+                   if audit.get("scoreDisplayMode") == "error"})
+
+
+def section(pages: list[PageScore], gzip: bool = True) -> list[str]:
     """The Markdown section for RESULTS.md."""
+    served = ("gzip-compressed, as GitHub Pages serves it" if gzip else
+              "uncompressed (plain http.server; GitHub Pages would gzip)")
     out = ["## Lighthouse (1×, real data)", "",
            f"{environment(pages)}; target ≥ {TARGET}. Each page was measured {len(pages[0].scores)} times; "
            "the score is the median, the metrics are those of the run that scored it. The site was served "
-           "from 127.0.0.1 gzip-compressed, as GitHub Pages serves it (benchmarks/lighthouse.py).", "",
+           f"from 127.0.0.1 {served} (benchmarks/lighthouse.py).", "",
            table(pages), ""]
     for page in pages:
         if page.score < TARGET:
             out += [f"Why {page.name} scores {page.score} (from its median report):", "",
                     *[f"- {line}" for line in diagnosis(page)], ""]
+    if broken := errored(pages):
+        out += [f"Audits that this Lighthouse could not run with this chromium (not part of the score): "
+                f"{', '.join(broken)}.", ""]
     return out
 
 
@@ -265,11 +283,14 @@ def main() -> None:
     parser.add_argument("--reports", type=Path, help="keep each run's JSON report in this folder")
     parser.add_argument("--no-gzip", action="store_true", help="serve uncompressed (plain http.server)")
     args = parser.parse_args()
-    ensure_lighthouse()
-    with tempfile.TemporaryDirectory(prefix="hub-lighthouse-") as tmp:
-        site = args.site or build_site(Path(tmp))
-        pages = measure(site, runs=args.runs, reports=args.reports, compress=not args.no_gzip)
-    print("\n".join(section(pages)))
+    try:
+        ensure_lighthouse()
+        with tempfile.TemporaryDirectory(prefix="hub-lighthouse-") as tmp:
+            site = args.site or build_site(Path(tmp))
+            pages = measure(site, runs=args.runs, reports=args.reports, compress=not args.no_gzip)
+    except LighthouseFailed as exc:
+        sys.exit(str(exc))
+    print("\n".join(section(pages, gzip=not args.no_gzip)))
 
 
 if __name__ == "__main__":
