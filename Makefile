@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test validate report schema bench bench-national browser lock clean venv forms vendor
+.PHONY: serve build test validate report schema bench bench-national lighthouse browser lock clean venv forms vendor
 
 ## make serve: set up, validate, and serve the site at http://127.0.0.1:8000 (reloads on data/, docs/, overrides/ edits)
 serve: $(STAMP)
@@ -87,10 +87,21 @@ vendor:
 clean:
 	rm -rf site .site-* $(VENV)
 
-## make bench: build at 1×, 1,000 and 4,000 listings (synthetic, in a temporary copy); writes benchmarks/RESULTS.md
-bench: $(STAMP) browser
+# Benchmark-only npm tools (Lighthouse, run on Debian's chromium), pinned by benchmarks/package-lock.json.
+BENCH_NPM := benchmarks/node_modules/.installed
+$(BENCH_NPM): benchmarks/package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix benchmarks --no-audit --no-fund --silent
+	touch $@
+
+## make bench: build at 1×, 1,000 and 4,000 listings (synthetic, in a temporary copy), Lighthouse on 1×; writes benchmarks/RESULTS.md
+bench: $(STAMP) browser $(BENCH_NPM)
 	nice -n 19 $(BIN)/python benchmarks/bench.py --scales 1x,1000,4000 --out benchmarks/RESULTS.md
 
 ## make bench-national: 4,000 and 15,000 listings in 1,741 towns (about an hour on 2 cores); benchmarks/RESULTS-national.md
 bench-national: $(STAMP) browser
 	nice -n 19 $(BIN)/python benchmarks/bench.py --scales 4000,15000 --out benchmarks/RESULTS-national.md
+
+## make lighthouse: build the real site in a temporary folder; Lighthouse mobile performance of home, a town and a list (median of 3)
+lighthouse: $(STAMP) browser $(BENCH_NPM)
+	$(BIN)/python benchmarks/lighthouse.py

@@ -18,6 +18,9 @@ Transferred bytes are measured in Debian's chromium (never a downloaded browser)
 a fresh phone-sized context, and every request it makes on open (HTML, CSS, JS, fonts, images, and the
 data its scripts fetch) is summed as the file gzip-compressed (what a static host sends). /map/ is also
 measured after pressing 「地図を表示」, with the tile requests to other hosts refused (tiles excluded).
+
+Lighthouse (benchmarks/lighthouse.py: npm lighthouse 12.2.3 on Debian chromium, mobile, median of 3 runs)
+scores the 1× site's home, a town and a list page; `--no-lighthouse` skips it.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lighthouse  # noqa: E402
 from synthetic import make_project  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +67,8 @@ class Result:
     pages: int = 0
     site_mb: float = 0.0
     transfer_kb: dict[str, float] = field(default_factory=dict)
+    scores: list[lighthouse.PageScore] = field(default_factory=list)  # Lighthouse, 1× only
+    scores_failed: str = ""
 
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> Run:
@@ -89,7 +95,7 @@ def bare_config(project: Path, docs: Path) -> Path:
     return config
 
 
-def measure_scale(scale: str, work: Path, browser: bool) -> Result:
+def measure_scale(scale: str, work: Path, browser: bool, scores: bool = False) -> Result:
     project = work / scale
     project.mkdir()
     counts = make_project(project, 0 if scale == "1x" else int(scale))
@@ -111,6 +117,12 @@ def measure_scale(scale: str, work: Path, browser: bool) -> Result:
     result.site_mb = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1e6
     if browser:
         result.transfer_kb = transferred(site, page_urls(project))
+    if scores:
+        try:
+            result.scores = lighthouse.measure(site)
+        except lighthouse.LighthouseFailed as exc:  # keep the build figures of a long run
+            result.scores_failed = str(exc)
+            print(exc, file=sys.stderr)
     for leftover in (work / "gen", bare_docs, work / "bare-site"):
         shutil.rmtree(leftover)
     return result
@@ -233,7 +245,9 @@ def report(results: list[Result], command: str) -> str:
         *(growth(results) or ["- (needs two synthetic scales about 4× apart)"]), "",
         "Times are wall-clock seconds of one run each; memory is the peak resident set of that process. "
         "Transferred bytes: everything the page requests from the site on open, gzip-compressed "
-        "(benchmarks/bench.py explains how). Synthetic listings: benchmarks/synthetic.py.", ""])
+        "(benchmarks/bench.py explains how). Synthetic listings: benchmarks/synthetic.py.", "",
+        *[line for r in results for line in (lighthouse.section(r.scores) if r.scores else [])],
+        *[f"Lighthouse could not run: {r.scores_failed}\n" for r in results if r.scores_failed]])
 
 
 def main() -> None:
@@ -241,12 +255,20 @@ def main() -> None:
     parser.add_argument("--scales", default="1x,1000,4000", help="comma-separated: 1x and/or numbers of listings")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument("--no-browser", action="store_true", help="skip the transferred-bytes measurement")
+    parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse on the 1x site")
     args = parser.parse_args()
+    scales = [scale.strip() for scale in args.scales.split(",")]
+    scores = "1x" in scales and not args.no_browser and not args.no_lighthouse
+    if scores:
+        try:
+            lighthouse.ensure_lighthouse()  # before the long builds, not after
+        except lighthouse.LighthouseFailed as exc:
+            sys.exit(f"{exc}; or pass --no-lighthouse")
     results = []
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
-        for scale in args.scales.split(","):
+        for scale in scales:
             started = time.perf_counter()
-            results.append(measure_scale(scale.strip(), Path(tmp), browser=not args.no_browser))
+            results.append(measure_scale(scale, Path(tmp), browser=not args.no_browser, scores=scores and scale == "1x"))
             print(f"{scale}: measured in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     text = report(results, "python benchmarks/bench.py " + " ".join(sys.argv[1:]))
     print(text)
