@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+import time
 from urllib.parse import urlparse
 
 import pytest
@@ -153,3 +154,18 @@ def test_no_page_type_sets_a_cookie_or_contacts_another_host(phone, server):
         phone.wait_for_load_state("networkidle")
         assert phone.evaluate("document.cookie") == "", url
     assert len({urlparse(u).path for u in phone.requests}) > len(PAGE_TYPES)  # the pages' own assets were seen
+
+
+@pytest.mark.parametrize("url", ["/", "/windows/", "/municipalities/202011/"])
+def test_nothing_jumps_while_the_page_loads(phone, server, url):
+    """Controls that scripts reveal are drawn from the first paint: a tap never lands on what moved."""
+    phone.add_init_script("""window.__shifts = 0;
+        new PerformanceObserver(list => list.getEntries().forEach(e => { if (!e.hadRecentInput) window.__shifts += e.value; }))
+          .observe({type: 'layout-shift', buffered: true});""")
+    def slow_script(route):  # as on a slow phone network: the page paints before its scripts arrive
+        time.sleep(0.4)
+        route.continue_()
+    phone.route("**/*.js", slow_script)
+    phone.goto(server + url, wait_until="load")
+    phone.wait_for_timeout(300)
+    assert phone.evaluate("window.__shifts") < 0.01
