@@ -37,7 +37,7 @@ CHROMIUM = "/usr/bin/chromium"  # Debian's, never a downloaded browser
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]  # up to WCAG 2.2 AA
-WIDTHS = {390: "スマートフォン", 1280: "パソコン"}
+WIDTHS = (390, 1280)  # a phone, a desktop
 RESULTS_JSON = "accessibility/axe-results.json"
 RESULTS_PAGE = "accessibility/index.html"
 _MARKER = re.compile(r'(<div id="hub-audit-results"[^>]*>).*?(</div>)', re.S)
@@ -265,9 +265,8 @@ def results_html(audit: Audit) -> str:
         if i == 0 or audit.pages[i - 1].path != r.path:
             span = sum(1 for other in audit.pages if other.path == r.path)
             label = r.title or "/" + r.path
-            head = (f'<th scope="row" rowspan="{span}"><a href="../{esc(r.path)}">{esc(label)}</a>'
-                    f'<br><code>/{esc(r.path)}</code></th>')
-        rows.append(f"<tr>{head}<td>{r.width} px（{WIDTHS.get(r.width, '')}）</td><td>{len(r.violations)}</td>"
+            head = f'<th scope="row" rowspan="{span}"><a href="../{esc(r.path)}">{esc(label)}</a></th>'
+        rows.append(f"<tr>{head}<td>{r.width} px</td><td>{len(r.violations)}</td>"
                     f"<td>{r.passes}</td><td>{r.incomplete}</td></tr>")
     total = audit.violations
     summary = ("見つかった問題は 0 件でした。" if total == 0 else f"見つかった問題は {total} 件でした。")
