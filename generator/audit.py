@@ -182,8 +182,10 @@ def _title(page, site_name_suffix: str = " - ") -> str:
     return page.title().split(site_name_suffix)[0].strip()
 
 
-def check_pages(browser, root_url: str, pages: list[str], width: int) -> tuple[list[PageResult], str]:
-    """axe over the pages at one width; returns the results and axe's version."""
+def check_pages(browser, root_url: str, pages: list[str], width: int,
+                stop_early: bool = False) -> tuple[list[PageResult], str]:
+    """axe over the pages at one width (up to the first page with a violation when stop_early);
+    returns the results and axe's version."""
     # bypass_csp: axe is injected by us; the site's own policy rightly refuses scripts it does not know
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="ja-JP", bypass_csp=True)
     try:
@@ -193,16 +195,20 @@ def check_pages(browser, root_url: str, pages: list[str], width: int) -> tuple[l
             raw = check_page(page, f"{root_url}/{path}")
             version = raw["testEngine"]["version"]
             results.append(page_result(path, width, _title(page), raw))
+            if stop_early and results[-1].violations:
+                break
         return results, version
     finally:
         context.close()
 
 
-def run_audit(site: Path, site_url: str = "", browser=None, pages: list[str] | None = None) -> Audit:
+def run_audit(site: Path, site_url: str = "", browser=None, pages: list[str] | None = None,
+              stop_early: bool = False) -> Audit:
     """Check the built site and write the results into it (JSON and the /accessibility/ table).
 
     /accessibility/ is checked last, with the table of the other pages already in place, then the table
-    is written again with its own rows.
+    is written again with its own rows. stop_early (the build's gate): stop at the first page with a
+    violation, and write nothing; the tests check every page and report every violation.
     """
     if not AXE.exists():
         raise AuditError(f"{AXE.relative_to(ROOT)} がありません (axe-core is missing): "
@@ -211,22 +217,30 @@ def run_audit(site: Path, site_url: str = "", browser=None, pages: list[str] | N
     started = time.monotonic()
     date = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     if browser is None:
-        from playwright.sync_api import sync_playwright  # only the audited build needs Playwright
-        with sync_playwright() as playwright:
-            own = launch(playwright)
-            try:
-                return run_audit(site, site_url, own, pages)
-            finally:
-                own.close()
+        try:  # only the audited build needs Playwright
+            from playwright.sync_api import Error, sync_playwright
+        except ImportError:
+            raise AuditError("Playwright がありません (Playwright is missing): make build-audited") from None
+        try:
+            with sync_playwright() as playwright:
+                own = launch(playwright)
+                try:
+                    return run_audit(site, site_url, own, pages, stop_early)
+                finally:
+                    own.close()
+        except Error as exc:
+            raise AuditError(f"chromium でページを調べられません (chromium failed): {exc}") from None
     first, last = [p for p in pages if p != "accessibility/"], [p for p in pages if p == "accessibility/"]
     audit = Audit(site_url=site_url, axe_version="", chromium_version=browser.version, date=date, seconds=0.0,
                   tags=TAGS, pages=[])
     with serve(site, site_url) as root_url:
         for group in (first, last):
             for width in WIDTHS:
-                results, version = check_pages(browser, root_url, group, width)
+                results, version = check_pages(browser, root_url, group, width, stop_early)
                 audit.pages += results
                 audit.axe_version = version or audit.axe_version
+                if stop_early and audit.violations:
+                    return audit
             audit.pages.sort(key=lambda r: (pages.index(r.path), r.width))
             audit.seconds = round(time.monotonic() - started, 1)
             write_results(site, audit)
