@@ -4,7 +4,7 @@
 the previous site/), and the tests run the very same code. The results are published in the built site:
 `accessibility/axe-results.json` and a table in `/accessibility/` that replaces the marker
 `<div id="hub-audit-results">` of docs/accessibility.md (without an audit, the marker's own sentence
-says that this copy was built without the check).
+says that this version was built without the check).
 
 The pages, chosen from the built site's open data so that no id can disappear from under the list:
 home, /person/, /municipalities/, the first town with a listing of its own and the first town without,
@@ -285,7 +285,7 @@ def results_html(audit: Audit) -> str:
     total = audit.violations
     summary = ("見つかった問題は 0 件でした。" if total == 0 else f"見つかった問題は {total} 件でした。")
     return "\n".join([
-        f'<p>このサイトの写しを作ったとき（<time datetime="{esc(audit.date)}">{_jst(audit.date)}</time>）に、'
+        f'<p>この版のサイトを作ったとき（<time datetime="{esc(audit.date)}">{_jst(audit.date)}</time>）に、'
         f"axe-core {esc(audit.axe_version)} と Chromium {esc(audit.chromium_version)} で、"
         f"{len({r.path for r in audit.pages})} ページをスマートフォンの幅（390 px）とパソコンの幅（1280 px）で"
         f"自動チェックした結果です。WCAG 2.2 AA までの項目を調べました。{summary}</p>",

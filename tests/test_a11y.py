@@ -98,7 +98,7 @@ def test_a_site_built_without_the_audit_says_so(browser, server):  # noqa: F811
     page = context.new_page()
     page.goto(server + "/accessibility/")
     results = page.locator("#hub-audit-results")
-    assert "このサイトの写しは、自動チェックを行わずに作られました" in results.inner_text()
+    assert "この版のサイトは、自動チェックを行わずに作られました" in results.inner_text()
     assert "公開しているサイトでは、変更を取り込むたびに自動チェックを行い" in results.inner_text()
     assert results.locator("table").count() == 0
     assert page.request.get(server + "/accessibility/axe-results.json").status == 404
