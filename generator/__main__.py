@@ -1,4 +1,4 @@
-"""Command line: `python -m generator validate | new KIND ID | schema [--check] | pages DIR | export DIR | build
+"""Command line: `python -m generator validate | new KIND ID | schema [--check] | pages DIR | export DIR | build [--audit]
 | report | forms [--check] | intake FILE | import-sheet FILE`."""
 
 from __future__ import annotations
@@ -109,11 +109,37 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"ビルドに失敗したため {args.site_dir}/ は更新しません (build failed: {args.site_dir}/ left untouched)",
                   file=sys.stderr)
             return 1
+        if args.audit and not _audit(staging, args):
+            return 1
         _swap(staging, site)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     print(f"{args.site_dir}/ を更新しました (site written)")
     return 0
+
+
+def _audit(staging: Path, args: argparse.Namespace) -> bool:
+    """The automated accessibility check on the staging folder; True when it found no violation."""
+    from .audit import AuditError, failures, run_audit
+    untouched = f"{args.site_dir}/ は更新しません ({args.site_dir}/ left untouched)"
+    try:
+        audit = run_audit(staging, site_settings(args.root).site_url, stop_early=True)
+    except AuditError as exc:
+        print(f"アクセシビリティの自動チェックを実行できません (accessibility check could not run): {exc}\n"
+              f"{untouched}", file=sys.stderr)
+        return False
+    found = failures(audit)
+    for line in found:
+        print(line, file=sys.stderr)
+    if found:
+        print(f"アクセシビリティの自動チェックで問題が見つかったため、{untouched} (axe-core found a violation). "
+              "最初に問題が見つかったページで止めました。すべてのページの結果は make test で見られます "
+              "(stopped at the first page with a problem; tests/test_a11y.py reports every page)", file=sys.stderr)
+        return False
+    pages = len({result.path for result in audit.pages})
+    print(f"アクセシビリティの自動チェック: 問題 0 件 ({pages} ページ × {len(audit.pages) // pages} つの幅, "
+          f"axe-core {audit.axe_version}, {audit.seconds} 秒)")
+    return True
 
 
 def _swap(new: Path, site: Path) -> None:
@@ -219,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     export.set_defaults(func=cmd_export)
     build = sub.add_parser("build", help="validate and build site/ atomically")
     build.add_argument("--site-dir", default="site")
+    build.add_argument("--audit", action="store_true",
+                       help="run axe-core in chromium over the built pages first; any violation fails the build")
     build.set_defaults(func=cmd_build)
     sub.add_parser("report", help="coverage and freshness").set_defaults(func=cmd_report)
     forms = sub.add_parser("forms", help="write .github/ISSUE_TEMPLATE/*.yml from the models")

@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 import time
 from urllib.parse import urlparse
 
 import pytest
 
 from conftest import ROOT
+from generator.audit import CHROMIUM, CHROMIUM_ARGS as ARGS, serve
 from generator.checks import load_registry
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output readable
-        pass
-
 
 @pytest.fixture(scope="module")
 def server(built_site):
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    """The built site at the server's root (tests compare paths without /hub/); the audit's own server."""
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
