@@ -31,8 +31,9 @@ LAT, LON = (35.4, 36.8), (137.5, 138.5)
 
 
 def towns_for(listings: int) -> int:
-    """Municipalities in proportion to listings, as in the national edition; never fewer than Nagano's."""
-    return max(77, round(listings * NATIONAL_TOWNS / NATIONAL_LISTINGS))
+    """Municipalities in proportion to listings, as in the national edition: never fewer than Nagano's, never
+    more than Japan's (beyond 15,000 listings the country just gets denser)."""
+    return min(NATIONAL_TOWNS, max(77, round(listings * NATIONAL_TOWNS / NATIONAL_LISTINGS)))
 
 
 def synthetic_towns(count: int, rng: random.Random) -> tuple[list[dict], list[dict]]:
