@@ -17,6 +17,7 @@ Where a listing may be shown is decided by `index.public_point` alone (precision
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Callable
@@ -138,7 +139,9 @@ def tile_layer() -> folium.TileLayer:
     return folium.TileLayer(GSI_TILES, attr=GSI_ATTRIBUTION, name="地理院タイル", min_zoom=5, max_zoom=18)
 
 
+@functools.cache
 def tiles_config() -> dict:
+    """The same for every map; made once (folium asks xyzservices to look the provider up, ~8 ms a time)."""
     layer = tile_layer()
     return {"url": layer.tiles, "options": {camelize(k): v for k, v in layer.options.items()}}
 
