@@ -26,9 +26,7 @@ scores the 1× site's home, a town and a list page; `--no-lighthouse` skips it.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import os
 import platform
 import re
@@ -36,20 +34,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import lighthouse  # noqa: E402
+import lighthouse  # noqa: E402  (puts the project root on sys.path)
+from generator.audit import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from synthetic import make_project  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 
 @dataclass
@@ -136,11 +131,6 @@ def page_urls(project: Path) -> dict[str, str]:
             "map": "/map/", "map+show": "/map/#show", "flyer": "/flyers/202011/", "search": "/search/?q=ひきこもり"}
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def gzip_size(path: Path, cache: dict[Path, int]) -> int:
     if path not in cache:
         cache[path] = len(gzip.compress(path.read_bytes(), compresslevel=6))
@@ -150,39 +140,33 @@ def gzip_size(path: Path, cache: dict[Path, int]) -> int:
 def transferred(site: Path, urls: dict[str, str]) -> dict[str, float]:
     """gzip KB of everything each page requests from the site on open (tiles on other hosts refused)."""
     from playwright.sync_api import sync_playwright
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
     sizes: dict[Path, int] = {}
     out = {}
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for name, url in urls.items():
-                context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", is_mobile=True)
-                context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
-                page = context.new_page()
-                requested: set[str] = set()
-                page.on("request", lambda request: requested.add(request.url))
-                page.goto(base + url.removesuffix("#show"), wait_until="networkidle")
-                if url.endswith("#show"):
-                    page.click(".hub-map__show")
-                    page.wait_for_selector(".hub-map__canvas:not([hidden])", timeout=60_000)
-                    page.wait_for_load_state("networkidle")
-                total = 0
-                for address in requested:
-                    parts = urlparse(address)
-                    if parts.hostname != "127.0.0.1":
-                        continue  # map tiles: refused, and excluded from the target
-                    path = site / unquote(parts.path).lstrip("/")
-                    path = path / "index.html" if path.is_dir() else path
-                    if path.is_file():
-                        total += gzip_size(path, sizes)
-                out[name] = total / 1024
-                context.close()
-            chromium.close()
-    finally:
-        httpd.shutdown()
+    with serve(site) as base, sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, url in urls.items():
+            context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", is_mobile=True)
+            context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
+            page = context.new_page()
+            requested: set[str] = set()
+            page.on("request", lambda request: requested.add(request.url))
+            page.goto(base + url.removesuffix("#show"), wait_until="networkidle")
+            if url.endswith("#show"):
+                page.click(".hub-map__show")
+                page.wait_for_selector(".hub-map__canvas:not([hidden])", timeout=60_000)
+                page.wait_for_load_state("networkidle")
+            total = 0
+            for address in requested:
+                parts = urlparse(address)
+                if parts.hostname != "127.0.0.1":
+                    continue  # map tiles: refused, and excluded from the target
+                path = site / unquote(parts.path).lstrip("/")
+                path = path / "index.html" if path.is_dir() else path
+                if path.is_file():
+                    total += gzip_size(path, sizes)
+            out[name] = total / 1024
+            context.close()
+        chromium.close()
     return out
 
 

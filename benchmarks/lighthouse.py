@@ -26,30 +26,26 @@ metrics are computed without them (CLS agrees with the browser's own Performance
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import io
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+from generator.audit import CHROMIUM, CHROMIUM_ARGS, SiteHandler, serve  # noqa: E402
+
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM = "/usr/bin/chromium"
-# The browser test suite's flags (tests/test_browser.py), headless; chrome-launcher adds its own defaults.
-CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage"]
+# The browser suite's flags, headless; chrome-launcher adds its own defaults.
+CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS, "--disable-dev-shm-usage"]
 PAGES = {"home": "/", "town": "/municipalities/202011/", "list": "/windows/"}
 RUNS = 3
 TARGET = 95
@@ -64,18 +60,12 @@ COMPRESSIBLE = ("text/", "application/javascript", "application/json", "applicat
 
 # ---------------------------------------------------------------- serving
 
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """http.server that sends text files gzip-compressed when the browser accepts it, as GitHub Pages does."""
+class GzipHandler(SiteHandler):
+    """The site's server, sending text files gzip-compressed when the browser accepts it, as GitHub Pages does."""
 
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "application/javascript",
+    extensions_map = {**SiteHandler.extensions_map, ".js": "application/javascript",
                       ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml"}
-
-    def __init__(self, *args, cache: dict[Path, bytes], **kwargs):
-        self.cache = cache
-        super().__init__(*args, **kwargs)
-
-    def log_message(self, *args):
-        pass
+    cache: dict[Path, bytes] = {}  # compressed bodies, for the process's life (sites live in fresh temp folders)
 
     def send_head(self):
         path = Path(self.translate_path(self.path))
@@ -97,29 +87,6 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "max-age=600")  # GitHub Pages' own
         self.end_headers()
         return io.BytesIO(body)
-
-
-class Server:
-    """The site folder on 127.0.0.1 (a free port) in a thread, for a `with` block."""
-
-    def __init__(self, site: Path, compress: bool = True):
-        handler = (functools.partial(GzipHandler, directory=str(site), cache={}) if compress else
-                   functools.partial(_Plain, directory=str(site)))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> Server:
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-class _Plain(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 # ---------------------------------------------------------------- running Lighthouse
@@ -172,13 +139,13 @@ def measure(site: Path, pages: dict[str, str] = PAGES, runs: int = RUNS, reports
             compress: bool = True) -> list[PageScore]:
     ensure_lighthouse()
     out = []
-    with Server(site, compress) as server:
+    with serve(site, handler=GzipHandler if compress else SiteHandler) as root_url:
         for name, path in pages.items():
             page = PageScore(name, path)
             by_score = []
             for n in range(runs):
                 started = time.perf_counter()
-                report = lighthouse(server.base + path)
+                report = lighthouse(root_url + path)
                 page.seconds.append(time.perf_counter() - started)
                 score = round(report["categories"]["performance"]["score"] * 100)
                 page.scores.append(score)
@@ -272,7 +239,7 @@ def section(pages: list[PageScore], gzip: bool = True) -> list[str]:
 def build_site(work: Path) -> Path:
     """The real site (data/ as it is), built as the benchmark builds it, in a project copy under `work`."""
     sys.path.insert(0, str(HERE))
-    from synthetic import make_project
+    from synthetic import make_project  # noqa: E402
     project = work / "project"
     project.mkdir()
     make_project(project, 0)

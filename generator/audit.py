@@ -77,7 +77,7 @@ class Audit:
 
 # --- serving a built site under its base path ---------------------------------------------------------
 
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the folder at `base` (e.g. /hub/), as GitHub Pages does; anything outside it is 404."""
 
     base = "/"
@@ -98,10 +98,11 @@ def base_path(site_url: str) -> str:
 
 
 @contextmanager
-def serve(site: Path, site_url: str = "") -> Iterator[str]:
-    """Serve a built site on 127.0.0.1 (a free port, in a thread); yields its root URL without the final '/'."""
+def serve(site: Path, site_url: str = "", handler: type[SiteHandler] | None = None) -> Iterator[str]:
+    """Serve a built site on 127.0.0.1 (a free port, in a thread); yields its root URL without the final '/'.
+    The one server of the audit, the browser tests and the benchmarks (`handler`: e.g. one that gzips)."""
     base = base_path(site_url)
-    handler = functools.partial(type("Handler", (_SiteHandler,), {"base": base}), directory=str(site))
+    handler = functools.partial(type("Handler", (handler or SiteHandler,), {"base": base}), directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

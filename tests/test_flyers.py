@@ -6,26 +6,21 @@ page to PDF (A4), poppler counts the pages and extracts the text, and zbar reads
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, ROOT, TODAY, copy_project, run_generator
+from generator.audit import CHROMIUM, CHROMIUM_ARGS as ARGS, serve
 from generator.checks import load_registry
 from generator.flyers import CAPS, build_flyers, qr_svg
 from generator.pipeline import site_settings
 from generator.index import build_index
 from generator.render import render_pages, slot_ja
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 IIJIMA = "203840"  # 飯島町: nothing of its own registered in the real data
 IBASHO_TOWNS = ["202096", "202100", "203840", "202096", "202100", "202096"]  # テスト居場所 in the fixture towns
 
@@ -151,17 +146,6 @@ def test_a_crowded_town_keeps_the_nearest_and_says_where_the_rest_are(crowded):
 
 # ---------------------------------------------------------------- printed, in Debian's chromium
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def _serve(folder: Path):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
-
-
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -209,8 +193,7 @@ def test_printed_flyers_are_one_a4_page_with_phones_and_a_working_qr_code(browse
     cases = [(f"flyers/{busiest.town.code}/", busiest.town.name, f"municipalities/{busiest.town.code}/"),
              (f"flyers/{IIJIMA}/", "飯島町", f"municipalities/{IIJIMA}/"),
              (f"flyers/regions/{region.id}/", region.name, f"regions/{region.id}/")]
-    httpd, server = _serve(built_site)
-    try:
+    with serve(built_site) as server:
         for path, name, target in cases:
             pdf = tmp_path / (path.strip("/").replace("/", "-") + ".pdf")
             phones = _print(browser, f"{server}/{path}", pdf)
@@ -224,21 +207,16 @@ def test_printed_flyers_are_one_a4_page_with_phones_and_a_working_qr_code(browse
             assert "印刷する" not in text and "チラシの一覧" not in text  # buttons and links stay on screen
             assert "情報確認日" in text
             assert qr == base + target, path
-    finally:
-        httpd.shutdown()
 
 
 @pytest.mark.browser
 def test_a_crowded_town_still_prints_on_one_page(browser, crowded, tmp_path):
     result = run_generator(crowded, "build")
     assert result.returncode == 0, result.stdout + result.stderr
-    httpd, server = _serve(crowded / "site")
-    try:
+    with serve(crowded / "site") as server:
         pdf = tmp_path / "crowded.pdf"
         phones = _print(browser, f"{server}/flyers/{IIJIMA}/", pdf)
         info, text, qr = _pdf_facts(pdf)
-    finally:
-        httpd.shutdown()
     assert _pages(info) == 1, info
     assert "0265-00-1000" in phones and all(p in text for p in phones)
     assert "QRコードのページに載っています" in text
