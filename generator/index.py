@@ -133,14 +133,9 @@ class Entry:
 
     def accepts(self, town: Municipality) -> bool:
         """Residents of `town` may use it: it serves them, or it says it takes people from outside."""
-        if self.serves(town):
+        if self.for_everyone or self.serves(town):
             return True
-        accepts = self.listing.accepts_from
-        if accepts in ("anywhere", "prefecture"):
-            return True
-        if accepts == "region":
-            return self.town is not None and self.town.region == town.region
-        return False
+        return self.listing.accepts_from == "region" and self.town is not None and self.town.region == town.region
 
 
 HIGHLIGHT_CARDS = 12  # on the home page and the doors (person, family, supporters)
