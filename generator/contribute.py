@@ -5,6 +5,9 @@ never a hand-kept second copy.
 
 from __future__ import annotations
 
+import functools
+from typing import Callable
+
 from .import_sheet import column_notes, template_csv, template_xlsx
 from .index import Index
 from .schema import KINDS, template_text
@@ -14,17 +17,18 @@ FOLDER = "contribute"
 SHEET_NAME = "listings-template"
 
 
-def contribute_files(index: Index) -> dict[str, str | bytes]:
+def contribute_files(index: Index) -> dict[str, Callable[[], str | bytes]]:
+    """{docs path: how to make it}: made where the pages are rendered (the .xlsx takes openpyxl ~0.3 s)."""
     from .render import environment  # late: render imports this module from inside render_pages
-    files: dict[str, str | bytes] = {}
+    files: dict[str, Callable[[], str | bytes]] = {}
     templates = []
     for kind, (_folder, _model, ja) in SHEET_KINDS.items():
         text = template_text(kind, "your-id")
-        files[f"{FOLDER}/template-{kind}.yml"] = text
+        files[f"{FOLDER}/template-{kind}.yml"] = lambda text=text: text
         templates.append((kind, ja, f"template-{kind}.yml", text))
-    files[f"{FOLDER}/{SHEET_NAME}.csv"] = template_csv()
-    files[f"{FOLDER}/{SHEET_NAME}.xlsx"] = template_xlsx()
-    page = environment(index).get_template("contribute_templates.md.j2")
-    files[f"{FOLDER}/templates.md"] = page.render(root="../../", templates=templates, notes=column_notes(),
-                                                 sheet=SHEET_NAME, kinds=KINDS)
+    files[f"{FOLDER}/{SHEET_NAME}.csv"] = template_csv
+    files[f"{FOLDER}/{SHEET_NAME}.xlsx"] = template_xlsx
+    page = functools.partial(environment(index).get_template("contribute_templates.md.j2").render, root="../../",
+                             templates=templates, notes=column_notes(), sheet=SHEET_NAME, kinds=KINDS)
+    files[f"{FOLDER}/templates.md"] = page
     return files

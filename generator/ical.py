@@ -15,14 +15,16 @@ import calendar as _cal
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
-
-import icalendar
 
 from .index import Entry, Index
 from .models import Region, TimeSlot
 from .render import date_ja, slot_ja
+
+if TYPE_CHECKING:  # imported where feeds are made: pages import this module, and need no icalendar
+    import icalendar
 
 TZID = "Asia/Tokyo"
 TZ = ZoneInfo(TZID)
@@ -114,6 +116,7 @@ def listing_events(entry: Entry, site_url: str) -> list[icalendar.Event]:
     listing = entry.public
     schedule = listing.schedule
     page = f"{site_url}{entry.url}" if site_url else ""
+    import icalendar
     stamp = dt.datetime.combine(listing.last_verified, dt.time(0, 0), dt.timezone.utc)
     events = []
     for i, slot in enumerate(entry.events):
@@ -152,12 +155,14 @@ def listing_events(entry: Entry, site_url: str) -> list[icalendar.Event]:
 @functools.cache
 def _vtimezone() -> icalendar.Timezone:
     """Japan's VTIMEZONE, made once: icalendar derives it by walking the zone's transitions (~40 ms a time)."""
+    import icalendar
     timezone = icalendar.Timezone.from_tzid(TZID)
     timezone.pop("COMMENT", None)  # Japan keeps one offset; the generated "works until 2038" note misleads
     return timezone
 
 
 def feed(name: str, description: str, events: list[icalendar.Event], site_title: str) -> bytes:
+    import icalendar
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//{site_title}//open data api v1//JA")
     cal.add("version", "2.0")

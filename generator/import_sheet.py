@@ -21,10 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from .models import SLUG
 from .sheet import (HEADER, ParsedRow, column_at, decode_csv, finish_row, parse_row, unknown_headers,
                     write_table)
@@ -63,6 +59,7 @@ class SheetResult:
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """Headers and (row number, cells) of the first sheet; empty rows are skipped."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook  # here, not at the top: pages import this module for the template notes
         book = load_workbook(path, read_only=True, data_only=True)
         sheet = book["掲載"] if "掲載" in book.sheetnames else book.worksheets[0]
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -88,6 +85,7 @@ def _problems(parsed: ParsedRow, row: int, letters: dict[str, str], start: int =
 
 def import_sheet(root: Path, path: Path, default_kind: str | None = None, overwrite: bool = False,
                  today: dt.date | None = None) -> SheetResult:
+    from openpyxl.utils import get_column_letter
     result = SheetResult()
     problems = result.problems
     headers, rows = read_rows(path)
@@ -199,6 +197,9 @@ def template_csv() -> str:
 
 
 def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
     book = Workbook()
     sheet = book.active
     sheet.title = "掲載"

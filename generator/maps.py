@@ -20,13 +20,13 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass, field
-from typing import Callable
-
-import folium
-from folium.utilities import camelize, get_bounds, validate_location
+from typing import TYPE_CHECKING, Callable
 
 from .index import KIND_LABELS, Entry, Index, PublicPoint, TownView, public_point
 from .models import Municipality, Region
+
+if TYPE_CHECKING:  # folium (and numpy, which it loads) is imported where marker files are made, not by pages
+    import folium
 
 DATA_DIR = "map/data"
 GSI_TILES = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
@@ -73,6 +73,7 @@ class MapView:
     @property
     def bounds(self) -> list[list[float]]:
         """[[south, west], [north, east]] around the area's towns and every marker."""
+        from folium.utilities import get_bounds
         points = [[t.lat, t.lon] for t in self.area] + [[m.point.lat, m.point.lon] for m in self.markers]
         return get_bounds(points)
 
@@ -136,18 +137,21 @@ def all_maps(index: Index) -> list[MapView]:
 
 def tile_layer() -> folium.TileLayer:
     """地理院タイル (標準地図): the only tiles, fetched only after the visitor presses 「地図を表示」."""
+    import folium
     return folium.TileLayer(GSI_TILES, attr=GSI_ATTRIBUTION, name="地理院タイル", min_zoom=5, max_zoom=18)
 
 
 @functools.cache
 def tiles_config() -> dict:
     """The same for every map; made once (folium asks xyzservices to look the provider up, ~8 ms a time)."""
+    from folium.utilities import camelize
     layer = tile_layer()
     return {"url": layer.tiles, "options": {camelize(k): v for k, v in layer.options.items()}}
 
 
 def feature(marker: Marker, methods: dict[str, str]) -> dict:
     """A GeoJSON point with what the popup shows; never an address (the popup links to the page)."""
+    from folium.utilities import validate_location
     entry, point = marker.entry, marker.point
     lat, lon = validate_location([point.lat, point.lon])
     return {

@@ -205,8 +205,8 @@ def render_pages(index: Index, site_url: str = "") -> dict[str, str]:
     for entry in index.closed:
         page(f"{entry.kind}/{entry.id}.md", "listing.md.j2", entry=entry, listing=entry.listing, kind=entry.kind)
     from .contribute import contribute_files  # late: contribute reads this module's labels
-    for path, text in contribute_files(index).items():
-        jobs.append((path, None, lambda text=text: {"text": text}))
+    for path, make in contribute_files(index).items():
+        jobs.append((path, None, lambda make=make: {"text": make()}))
     page("messages/index.md", "messages.md.j2")
     page("status/index.md", "status.md.j2")
     page("map/index.md", "map.md.j2")
