@@ -11,10 +11,11 @@ export PYTHONPYCACHEPREFIX := $(CURDIR)/.venv/pycache
 
 .PHONY: serve build build-audited test validate report schema bench bench-national lighthouse browser lock clean venv forms vendor
 
-## make serve: set up, validate, and serve the site at http://127.0.0.1:8000 (reloads on data/, docs/, overrides/ edits)
+## make serve: set up, validate, and serve the site at http://127.0.0.1:8000 (reloads on data/, docs/, overrides/ edits;
+## after an edit only the pages it changed are rendered again: see PreviewPages in generator/mkdocs_hook.py)
 serve: $(STAMP)
 	$(BIN)/python -m generator validate
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 ## make build: validate and write the deployable site/ (atomically; a failure keeps the previous site/)
 build: $(STAMP)

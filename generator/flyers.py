@@ -40,6 +40,7 @@ SlotText = Callable[[TimeSlot], str]
 
 # ---------------------------------------------------------------- the deployed site's address
 
+@functools.cache  # the same codes on every rebuild of `mkdocs serve` (~10 ms each)
 def qr_svg(url: str, label: str) -> Markup:
     """An inline SVG QR code; `omitsize` keeps the viewBox so it scales without cropping.
 

@@ -15,6 +15,7 @@ export's header row, in the export's order.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -196,6 +197,7 @@ def template_csv() -> str:
     return write_table([]).decode("utf-8")
 
 
+@functools.cache  # the same for every page build of a `mkdocs serve` session
 def template_xlsx() -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font

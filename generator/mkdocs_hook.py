@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,15 +26,27 @@ from generator.harden import add_csp  # noqa: E402
 from generator.parallel import InBackground, can_fork  # noqa: E402
 from generator.pipeline import base_url, generate_pages, published_files  # noqa: E402
 from generator.problems import InvalidData  # noqa: E402
+from generator.search import page_title  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generator")
 _pages: dict[str, str] = {}
 _serving = False  # `mkdocs serve` injects its own inline live-reload script: no CSP there
+_preview: list = []  # `mkdocs serve --dirty`: the folder of generated pages, kept between rebuilds
 
 
 def on_startup(command, dirty):
     global _serving
     _serving = command == "serve"
+    if _serving and dirty:
+        _preview[:] = [PreviewPages()]
+        # MkDocs warns that a dirty build may leave old navigation; PreviewPages renders everything again when
+        # it could (and the warning would count as an error under `strict: true`).
+        logging.getLogger("mkdocs.commands.build").addFilter(lambda record: "'dirty' build" not in record.getMessage())
+
+
+def on_shutdown():
+    for preview in _preview:
+        preview.remove()
 
 
 _published: list = []  # the files beside the pages: made in the background (build) or on demand (serve)
@@ -56,12 +70,55 @@ def on_config(config):
 
 
 def on_files(files: Files, config) -> Files:
+    sources = _preview[0].update(_pages, config) if _preview else {}
     for path, text in _pages.items():
         existing = files.get_file_from_path(path)
         if existing is not None:
             raise PluginError(f"docs/{path} would be overwritten by a generated page; rename or remove it")
-        files.append(File.generated(config, path, content=text))
+        if path in sources:
+            files.append(File.generated(config, path, abs_src_path=str(sources[path])))
+        else:
+            files.append(File.generated(config, path, content=text))
     return files
+
+
+class PreviewPages:
+    """Generated pages as files that keep their time while their text stays the same, so that
+    `mkdocs serve --dirty` renders again only the pages an edit changed (one listing: a few pages, not all).
+
+    Everything is rendered again when pages come or go, a page's title changes, or mkdocs.yml or the theme
+    overrides changed (MkDocs compares each page with its own output only; the navigation is on every page)."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="hub-preview-"))
+        self.written: dict[str, str] = {}
+        self.stamp = 0.0
+
+    def update(self, pages: dict[str, str], config) -> dict[str, Path]:
+        changed = [path for path, text in pages.items() if self.written.get(path) != text]
+        stamp = self._theme_stamp(config)
+        if (set(pages) != set(self.written) or stamp != self.stamp
+                or any(path.endswith(".md") and page_title(self.written.get(path, "")) != page_title(pages[path])
+                       for path in changed)):
+            shutil.rmtree(config["site_dir"], ignore_errors=True)  # no old page survives with an old nav
+            Path(config["site_dir"]).mkdir(parents=True, exist_ok=True)
+        for path in changed:
+            target = self.folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = pages[path]
+            target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        self.written, self.stamp = dict(pages), stamp
+        return {path: self.folder / path for path in pages}
+
+    @staticmethod
+    def _theme_stamp(config) -> float:
+        """Latest change to mkdocs.yml or the theme overrides: these change every page at once."""
+        overrides = Path(config["theme"].custom_dir) if config["theme"].custom_dir else None
+        files = [Path(config["config_file_path"]), *(overrides.rglob("*") if overrides else [])]
+        return max(f.stat().st_mtime for f in files if f.is_file())
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def on_post_build(config):

@@ -1,0 +1,65 @@
+"""The MkDocs adapter under `make serve` (`mkdocs serve --dirty`): an edit to one data file shows in the
+preview, and only the pages the edit changed are rendered again; a theme edit renders everything again."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from conftest import copy_project, fixture_data
+
+SERVE_URL = "http://127.0.0.1:8000/hub/"
+LISTING = Path("data/windows/test-iijima-soudanshitsu.yml")
+
+
+def rebuild(root: Path, site: Path, first: bool = False):
+    """One build as `mkdocs serve --dirty` runs it: a fresh config each time, the same site folder."""
+    config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site))
+    config.site_url = SERVE_URL
+    if first:
+        config.plugins.on_startup(command="serve", dirty=True)
+    build(config, serve_url=SERVE_URL, dirty=True)
+    return config
+
+
+def rendered(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+def test_preview_renders_again_only_the_pages_an_edit_changed(tmp_path):
+    root = copy_project(tmp_path / "project", data=fixture_data(tmp_path / "fixtures"))
+    site = tmp_path / "preview"
+    stop = threading.Event()  # serve runs its server in a thread: the hook must work as it does there
+    server = threading.Thread(target=stop.wait, daemon=True)
+    server.start()
+    config = rebuild(root, site, first=True)
+    try:
+        before = rendered(site)
+        listing = root / LISTING
+        listing.write_text(listing.read_text(encoding="utf-8").replace(
+            "テスト用の架空の相談室です。", "テスト用の架空の相談室です。編集したことばです。"), encoding="utf-8")
+        time.sleep(0.01)
+        rebuild(root, site)
+        after = rendered(site)
+        changed = {page for page, stamp in after.items() if before.get(page) != stamp}
+        page = site / "windows" / "test-iijima-soudanshitsu" / "index.html"
+        assert "編集したことばです。" in page.read_text(encoding="utf-8")
+        assert "windows/test-iijima-soudanshitsu/index.html" in changed
+        assert "privacy/index.html" not in changed and "about/index.html" not in changed
+        assert len(changed) < len(after) // 4, sorted(changed)
+        assert set(after) == set(before)
+
+        theme = root / "overrides" / "main.html"
+        later = time.time() + 5
+        os.utime(theme, (later, later))
+        rebuild(root, site)
+        again = rendered(site)
+        assert {page for page, stamp in again.items() if after[page] == stamp} == set()
+    finally:
+        stop.set()
+        config.plugins.on_shutdown()
