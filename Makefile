@@ -6,8 +6,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
-# Compiled modules are kept outside the source tree (copies of it stay clean) and reused by the next run.
-export PYTHONPYCACHEPREFIX := $(CURDIR)/.venv/pycache
 
 .PHONY: serve build build-audited test validate report schema bench bench-national lighthouse browser lock clean venv forms vendor
 

@@ -95,9 +95,11 @@ def measure_scale(scale: str, work: Path, browser: bool, scores: bool = False) -
     project.mkdir()
     counts = make_project(project, 0 if scale == "1x" else int(scale))
     result = Result(scale, **counts)
-    # Our modules are compiled once, by the first stage, as a developer's repeated builds or a deploy job's would be
-    # (MkDocs and the theme come compiled from their install).
-    env = dict(os.environ, PYTHONPATH=str(project), NO_MKDOCS_2_WARNING="1", PYTHONPYCACHEPREFIX=str(work / "pycache"))
+    # Python's default: our modules are compiled by the first stage and reused (MkDocs and the theme come compiled
+    # from their install), as in a developer's repeated builds or a deploy job.
+    env = dict(os.environ, PYTHONPATH=str(project), NO_MKDOCS_2_WARNING="1")
+    for name in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"):
+        env.pop(name, None)
     py = [sys.executable]
     result.runs["validate"] = timed(py + ["-m", "generator", "--root", str(project), "validate"], project, env)
     result.runs["generate"] = timed(py + ["-m", "generator", "--root", str(project), "pages", str(work / "gen")], project, env)

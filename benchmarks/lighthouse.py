@@ -243,7 +243,7 @@ def build_site(work: Path) -> Path:
     project = work / "project"
     project.mkdir()
     make_project(project, 0)
-    env = dict(os.environ, PYTHONPATH=str(project), NO_MKDOCS_2_WARNING="1", PYTHONPYCACHEPREFIX=str(work / "pycache"))
+    env = dict(os.environ, PYTHONPATH=str(project), NO_MKDOCS_2_WARNING="1")
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(project / "mkdocs.yml"),
                     "-d", str(project / "site")], cwd=project, env=env, check=True)
     return project / "site"

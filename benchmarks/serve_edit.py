@@ -88,8 +88,7 @@ def main() -> None:
         original = data_file.read_text(encoding="utf-8")
         assert ANCHOR in original, f"{data_file.name} no longer says {ANCHOR!r}: choose another phrase"
         port = free_port()
-        env = dict(os.environ, PYTHONPATH=str(project), NO_MKDOCS_2_WARNING="1",
-                   PYTHONPYCACHEPREFIX=str(Path(tmp) / "pycache"))
+        env = dict(os.environ, PYTHONPATH=str(project), NO_MKDOCS_2_WARNING="1")
         command = [*serve_command(), "--dev-addr", f"127.0.0.1:{port}"]
         mount = urlsplit(site_settings(project).site_url or "/").path  # serve keeps site_url's path
         url = f"http://127.0.0.1:{port}{mount}{LISTING[0]}/{LISTING[1]}/"
