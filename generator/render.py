@@ -224,6 +224,8 @@ def render_pages(index: Index, site_url: str = "") -> dict[str, str]:
             return context()["text"]
         return env.get_template(template).render(root="../" * _depth(path), path=path, **context())
 
+    for template in {template for _, template, _ in jobs if template}:  # compiled once, before the workers fork
+        env.get_template(template)
     return dict(zip([path for path, _, _ in jobs], fork_map(render, jobs)))
 
 
