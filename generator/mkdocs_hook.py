@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 
 from generator.export import write_files  # noqa: E402
 from generator.harden import add_csp  # noqa: E402
-from generator.parallel import InBackground, can_fork  # noqa: E402
+from generator.parallel import InBackground, can_fork, stay_on_this_core  # noqa: E402
 from generator.pipeline import base_url, generate_pages, published_files  # noqa: E402
 from generator.problems import InvalidData  # noqa: E402
 from generator.search import page_title  # noqa: E402
@@ -37,6 +37,8 @@ _preview: list = []  # `mkdocs serve --dirty`: the folder of generated pages, ke
 def on_startup(command, dirty):
     global _serving
     _serving = command == "serve"
+    if _serving:  # its threads forbid forking on edits anyway; serially from the start, the caches are warm
+        stay_on_this_core()
     if _serving and dirty:
         _preview[:] = [PreviewPages()]
         # MkDocs warns that a dirty build may leave old navigation; PreviewPages renders everything again when
@@ -47,6 +49,7 @@ def on_startup(command, dirty):
 def on_shutdown():
     for preview in _preview:
         preview.remove()
+    stay_on_this_core(False)
 
 
 _published: list = []  # the files beside the pages: made in the background (build) or on demand (serve)

@@ -2,7 +2,9 @@
 use the other. Processes are forked, so they inherit what they work on and only results are pickled.
 
 Forking a process that runs threads can deadlock it (`mkdocs serve` runs a server and a watcher): then
-everything runs here, one item after another.
+everything runs here, one item after another. `mkdocs serve` works here from its first build on
+(`stay_on_this_core`), so that what the first build makes once (QR codes, the .xlsx, imported libraries)
+is ready for the first edit.
 """
 
 from __future__ import annotations
@@ -17,12 +19,18 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 MIN_ITEMS = 64  # below this, starting a process costs more than it saves
+_this_core_only: list[bool] = []
+
+
+def stay_on_this_core(stay: bool = True) -> None:
+    """From now on, never fork (for a long-running process that keeps its caches between builds)."""
+    _this_core_only[:] = [True] if stay else []
 
 
 def can_fork() -> bool:
     """Single-threaded, able to fork, and not itself a worker (those may not have children)."""
-    return (threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-            and not multiprocessing.current_process().daemon)
+    return (not _this_core_only and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon)
 
 
 def workers() -> int:

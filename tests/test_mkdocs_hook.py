@@ -12,6 +12,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from conftest import copy_project, fixture_data
+from generator.parallel import can_fork
 
 SERVE_URL = "http://127.0.0.1:8000/hub/"
 LISTING = Path("data/windows/test-iijima-soudanshitsu.yml")
@@ -62,4 +63,6 @@ def test_preview_renders_again_only_the_pages_an_edit_changed(tmp_path):
         assert {page for page, stamp in again.items() if after[page] == stamp} == set()
     finally:
         stop.set()
+        server.join()
         config.plugins.on_shutdown()
+    assert can_fork(), "after `serve` ends, this process may use both cores again"
