@@ -23,13 +23,13 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 
 from generator.export import write_files  # noqa: E402
 from generator.harden import add_csp  # noqa: E402
-from generator.parallel import InBackground, can_fork, stay_on_this_core  # noqa: E402
-from generator.pipeline import base_url, generate_pages, published_files  # noqa: E402
+from generator.parallel import Streamed, can_fork, stay_on_this_core  # noqa: E402
+from generator.pipeline import base_url, pages_then_published, plan_site, published_files  # noqa: E402
 from generator.problems import InvalidData  # noqa: E402
 from generator.search import page_title  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generator")
-_pages: dict[str, str] = {}
+_pages: list = []  # the generated pages: a dict of texts, or StreamedPages on a build
 _serving = False  # `mkdocs serve` injects its own inline live-reload script: no CSP there
 _preview: list = []  # `mkdocs serve --dirty`: the folder of generated pages, kept between rebuilds
 
@@ -58,31 +58,83 @@ _published: list = []  # the files beside the pages: made in the background (bui
 def on_config(config):
     site_url = base_url(config["site_url"])
     try:
-        registry, index, pages = generate_pages(ROOT, site_url=site_url)
+        registry, index, plan = plan_site(ROOT, site_url=site_url)
     except InvalidData as exc:
         raise PluginError(str(exc)) from None
     for problem in registry.problems:  # warnings only here; INFO so that --strict still builds
         log.info(problem.format())
-    _pages.clear()
-    _pages.update(pages)
-    # Map and search data, open data and the sitemap need nothing MkDocs makes: on a build they are made on
-    # the other core while MkDocs renders the pages (`serve` runs threads: there, after the pages).
-    make = functools.partial(published_files, index, pages, Path(config["docs_dir"]), site_url)
-    _published[:] = [InBackground(make).result if can_fork() else make]
+    docs_dir = Path(config["docs_dir"])
+    if can_fork():
+        # On a build, the other core renders the pages in the order MkDocs reads them, then makes the map and
+        # search data, open data and the sitemap while MkDocs finishes (those need nothing MkDocs makes).
+        stream = Streamed(functools.partial(pages_then_published, plan, index, docs_dir, site_url))
+        _pages[:] = [StreamedPages(plan.paths, stream)]
+        _published[:] = [stream.result]
+    else:  # `serve` runs threads, which forbid forking: here, one after the other
+        pages = plan.render_all()
+        _pages[:] = [pages]
+        _published[:] = [functools.partial(published_files, index, pages, docs_dir, site_url)]
     return config
 
 
 def on_files(files: Files, config) -> Files:
-    sources = _preview[0].update(_pages, config) if _preview else {}
-    for path, text in _pages.items():
+    pages = _pages[0]
+    sources = _preview[0].update(pages, config) if _preview else {}
+    for path in pages if isinstance(pages, dict) else pages.paths:
         existing = files.get_file_from_path(path)
         if existing is not None:
             raise PluginError(f"docs/{path} would be overwritten by a generated page; rename or remove it")
         if path in sources:
             files.append(File.generated(config, path, abs_src_path=str(sources[path])))
+        elif isinstance(pages, StreamedPages):
+            files.append(StreamedFile(config, path, pages))
         else:
-            files.append(File.generated(config, path, content=text))
+            files.append(File.generated(config, path, content=pages[path]))
     return files
+
+
+class StreamedPages:
+    """The pages as the other core renders them, in the order MkDocs reads them (so it rarely waits)."""
+
+    def __init__(self, paths: list[str], stream: Streamed):
+        self.paths = paths
+        self._stream = stream
+        self._arrived: dict[str, str | bytes] = {}
+
+    def text(self, path: str) -> str | bytes:
+        while path not in self._arrived:
+            try:
+                arrived, text = self._stream.next_item()
+            except RuntimeError as exc:
+                raise PluginError(f"ページを作れませんでした (could not render the pages):\n{exc}") from None
+            self._arrived[arrived] = text
+        return self._arrived[path]
+
+
+class StreamedFile(File):
+    """A generated page (or download) whose text comes from `StreamedPages` when MkDocs first reads it."""
+
+    def __init__(self, config, path: str, pages: StreamedPages):
+        super().__init__(path, src_dir=None, dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls)
+        self.generated_by = "generator/mkdocs_hook.py"
+        self._pages = pages
+
+    @property
+    def content_bytes(self) -> bytes:
+        text = self._pages.text(self.src_uri)
+        return text if isinstance(text, bytes) else text.encode("utf-8")
+
+    @property
+    def content_string(self) -> str:
+        text = self._pages.text(self.src_uri)
+        return text if isinstance(text, str) else text.decode("utf-8-sig")
+
+    def is_modified(self) -> bool:
+        return True
+
+    def copy_file(self, dirty: bool = False) -> None:
+        Path(self.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(self.abs_dest_path).write_bytes(self.content_bytes)
 
 
 class PreviewPages:

@@ -43,10 +43,10 @@ class InBackground:
 
     def __init__(self, make: Callable[[], object]):
         context = multiprocessing.get_context("fork")  # the child inherits what `make` uses; nothing is pickled in
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_send_result, args=(make, send), daemon=True)
+        self._receive, self._send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_result, args=(make, self._send), daemon=True)
         self._process.start()
-        send.close()
+        self._send.close()
 
     def result(self) -> object:
         try:
@@ -65,6 +65,49 @@ def _send_result(make: Callable[[], object], send) -> None:  # noqa: ANN001 - a 
         send.send((True, make()))
     except BaseException:  # noqa: BLE001 - reported to the parent, which fails the build
         send.send((False, traceback.format_exc()))
+
+
+_ITEM = "item"
+
+
+class Streamed(InBackground):
+    """`produce(emit)` in a forked process: each `emit(item)` arrives here in order (`next_item()`) while it
+    goes on; then `result()` returns what `produce` returned, or raises what it raised."""
+
+    def __init__(self, produce: Callable[[Callable[[object], None]], object]):
+        self._final: tuple[bool, object] | None = None
+        super().__init__(lambda: produce(self._emit))
+
+    def _emit(self, item: object) -> None:  # runs in the child, which inherited the pipe's sending end
+        self._send.send((_ITEM, item))
+
+    def _read(self) -> tuple[object, object]:
+        try:
+            return self._receive.recv()
+        except EOFError:  # it died without a word
+            self._process.join()
+            return False, f"the background process ended with code {self._process.exitcode}"
+
+    def next_item(self) -> object:
+        """The next emitted item; RuntimeError if `produce` failed or ended first."""
+        if self._final is None:
+            tag, value = self._read()
+            if tag == _ITEM:
+                return value
+            self._final = (bool(tag), value)
+        ok, value = self._final
+        raise RuntimeError("the background process ended before it sent everything" if ok else value)
+
+    def result(self) -> object:
+        while self._final is None:
+            tag, value = self._read()
+            if tag != _ITEM:
+                self._final = (bool(tag), value)
+        self._process.join()
+        ok, value = self._final
+        if not ok:
+            raise RuntimeError(value)
+        return value
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:

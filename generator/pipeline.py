@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -17,7 +18,7 @@ from .export import docs_pages, export_files, open_data_pages
 from .index import Index, build_index
 from .maps import map_files
 from .problems import InvalidData
-from .render import render_pages
+from .render import PagePlan, plan_pages
 from .search import search_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,19 +58,26 @@ def validated_registry(root: Path = ROOT, today: dt.date | None = None) -> Regis
     return registry
 
 
-def generate_pages(root: Path = ROOT, today: dt.date | None = None,
-                   site_url: str | None = None) -> tuple[Registry, Index, dict[str, str]]:
-    """Validated registry, index, and every Markdown page ({docs path: text})."""
+def plan_site(root: Path = ROOT, today: dt.date | None = None,
+              site_url: str | None = None) -> tuple[Registry, Index, PagePlan]:
+    """Validated registry, index, and the list of every page to render."""
     site_url = site_settings(root).site_url if site_url is None else base_url(site_url)
     # Load and validate the registries (all errors at once)
     registry = validated_registry(root, today)
     # Index: derived views per town, region and kind
     index = build_index(registry, today)
-    # Render: ordinary Markdown pages (listing pages carry schema.org JSON-LD)
-    pages = render_pages(index, site_url=site_url)
+    # Render (listed here, rendered by the caller): ordinary Markdown pages (listing pages carry schema.org JSON-LD)
+    plan = plan_pages(index, site_url=site_url)
     # Export's own page: what each open-data file holds, generated from the models
-    pages.update(open_data_pages(index, site_url))
-    return registry, index, pages
+    plan.add_texts(open_data_pages(index, site_url))
+    return registry, index, plan
+
+
+def generate_pages(root: Path = ROOT, today: dt.date | None = None,
+                   site_url: str | None = None) -> tuple[Registry, Index, dict[str, str]]:
+    """Validated registry, index, and every Markdown page ({docs path: text})."""
+    registry, index, plan = plan_site(root, today, site_url)
+    return registry, index, plan.render_all()
 
 
 def data_files(index: Index, pages: dict[str, str], docs_dir: Path, site_url: str) -> dict[str, str]:
@@ -96,3 +104,13 @@ def published_files(index: Index, pages: dict[str, str], docs_dir: Path, site_ur
     files: dict[str, str | bytes] = dict(data_files(index, pages, docs_dir, site_url))
     files.update(export_files(index, [*pages, *docs_pages(docs_dir)], site_url))
     return files
+
+
+def pages_then_published(plan: PagePlan, index: Index, docs_dir: Path, site_url: str,
+                         emit: Callable[[tuple[str, str | bytes]], None]) -> dict[str, str | bytes]:
+    """Each page as it is rendered (`emit((path, text))`, in the plan's order), then every published file."""
+    pages = {}
+    for path, text in plan.render_each():
+        emit((path, text))
+        pages[path] = text
+    return published_files(index, pages, docs_dir, site_url)

@@ -1,8 +1,10 @@
 """Stage 5 — render: ordinary Markdown page files from the index, through Jinja2 templates.
 
-`render_pages()` returns {docs-relative path: Markdown text}. The MkDocs hook adds them to the
-build as generated files; `python -m generator pages DIR` writes them to a folder, so any engine
-that reads Markdown (MkDocs today, its successor tomorrow) can build the same site.
+`plan_pages()` lists every page (path, template, context) before any is rendered; `render_pages()`
+returns {docs-relative path: Markdown text}. The MkDocs hook adds them to the build as generated
+files (rendered on the other core while MkDocs reads them, `PagePlan.render_each`); `python -m
+generator pages DIR` writes them to a folder, so any engine that reads Markdown (MkDocs today, its
+successor tomorrow) can build the same site.
 
 Escaping: every template is autoescaped; data that lands in Markdown context (headings) goes
 through the `md` filter, which also entity-encodes Markdown punctuation so data cannot add links,
@@ -15,7 +17,8 @@ import datetime as dt
 import html
 import re
 from pathlib import Path
-from typing import Callable, Iterable
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
 
 import phonenumbers
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
@@ -177,14 +180,49 @@ def _depth(path: str) -> int:
     return page_url(path).count("/")
 
 
-def render_pages(index: Index, site_url: str = "") -> dict[str, str]:
+Job = tuple[str, str | None, Callable[[], dict]]  # docs path, template (None: the text as is), its context
+
+
+@dataclass
+class PagePlan:
+    """Every page of the site, listed before any is rendered, in the order they are rendered and read."""
+
+    env: Environment
+    jobs: list[Job]
+
+    @property
+    def paths(self) -> list[str]:
+        return [path for path, _, _ in self.jobs]
+
+    def add_texts(self, texts: dict[str, str]) -> None:
+        self.jobs += [(path, None, lambda text=text: {"text": text}) for path, text in texts.items()]
+
+    def render(self, job: Job) -> str | bytes:
+        path, template, context = job
+        if template is None:
+            return context()["text"]
+        return self.env.get_template(template).render(root="../" * _depth(path), path=path, **context())
+
+    def render_each(self) -> Iterator[tuple[str, str | bytes]]:
+        """(path, text) one page after another, here."""
+        for job in self.jobs:
+            yield job[0], self.render(job)
+
+    def render_all(self) -> dict[str, str | bytes]:
+        """Every page, rendered on every core (`fork_map`)."""
+        for template in {template for _, template, _ in self.jobs if template}:  # compiled once, before forking
+            self.env.get_template(template)
+        return dict(zip(self.paths, fork_map(self.render, self.jobs)))
+
+
+def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     """`site_url` (absolute, ending in /) makes the JSON-LD's URLs absolute; without it they are left out.
 
-    Pages are listed first, then rendered on every core (`fork_map`); a page's context may be a function,
-    so that costly parts (a flyer's QR code) are made where the page is rendered."""
+    A page's context may be a function, so that costly parts (a flyer's QR code) are made where the page
+    is rendered."""
     env = environment(index, site_url)
     reg = index.registry
-    jobs: list[tuple[str, str | None, Callable[[], dict]]] = []  # docs path, template (None: text as is), context
+    jobs: list[Job] = []
 
     def page(path: str, template: str, **context) -> None:
         jobs.append((path, template, lambda: context))
@@ -217,16 +255,11 @@ def render_pages(index: Index, site_url: str = "") -> dict[str, str]:
         jobs.append((path, "flyer.md.j2", lambda make=make_flyer: {
             "flyer": make(), "no_phone_ways": no_phone_ways, "opening_slots": opening_slots,
             "PHONES_PER_ROW": PHONES_PER_ROW}))
+    return PagePlan(env, jobs)
 
-    def render(job: tuple[str, str | None, Callable[[], dict]]) -> str:
-        path, template, context = job
-        if template is None:
-            return context()["text"]
-        return env.get_template(template).render(root="../" * _depth(path), path=path, **context())
 
-    for template in {template for _, template, _ in jobs if template}:  # compiled once, before the workers fork
-        env.get_template(template)
-    return dict(zip([path for path, _, _ in jobs], fork_map(render, jobs)))
+def render_pages(index: Index, site_url: str = "") -> dict[str, str | bytes]:
+    return plan_pages(index, site_url).render_all()
 
 
 def write_pages(pages: dict[str, str], out: Path) -> Iterable[Path]:

@@ -110,3 +110,13 @@ def test_failing_mkdocs_or_background_stage_keeps_the_site(tmp_path):
     assert "公開用のファイルを作れませんでした (could not make the published files)" in result.stderr
     assert "テスト: 地図データが作れない" in result.stderr
     assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == before
+    # Pages are rendered on the other core while MkDocs reads them: a page that cannot be made fails the build.
+    maps.write_text(maps.read_text(encoding="utf-8").replace("    raise ValueError('テスト: 地図データが作れない')\n", ""),
+                    encoding="utf-8")
+    flyer = root / "generator" / "templates" / "flyer.md.j2"
+    flyer.write_text("{{ テスト_存在しない変数 }}\n" + flyer.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_generator(root, "build")
+    assert result.returncode == 1
+    assert "ページを作れませんでした (could not render the pages)" in result.stderr
+    assert "テスト_存在しない変数" in result.stderr
+    assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == before

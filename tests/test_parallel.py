@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from generator.parallel import InBackground, fork_map, workers
+from generator.parallel import InBackground, Streamed, fork_map, workers
 
 
 def test_background_work_returns_its_result_from_another_process():
@@ -43,3 +43,35 @@ def test_fork_map_stays_in_this_process_while_threads_run():
     finally:
         stop.set()
         thread.join()
+
+
+def test_streamed_items_arrive_in_order_while_the_other_process_goes_on():
+    def produce(emit):
+        for n in range(500):
+            emit((n, os.getpid(), "x" * 1000))
+        return "published"
+
+    stream = Streamed(produce)
+    items = [stream.next_item() for _ in range(500)]
+    assert [n for n, _, _ in items] == list(range(500))
+    assert {pid for _, pid, _ in items} != {os.getpid()}
+    assert stream.result() == "published"
+
+
+def test_streamed_failure_reaches_the_reader_and_the_result():
+    def produce(emit):
+        emit("first page")
+        raise ValueError("テスト: ページが作れない")
+
+    stream = Streamed(produce)
+    assert stream.next_item() == "first page"
+    with pytest.raises(RuntimeError, match="テスト: ページが作れない"):
+        stream.next_item()
+    with pytest.raises(RuntimeError, match="テスト: ページが作れない"):
+        stream.result()
+
+
+def test_streamed_result_skips_what_was_not_read():
+    stream = Streamed(lambda emit: [emit(n) for n in range(100)] and "done")
+    assert stream.next_item() == 0
+    assert stream.result() == "done"
