@@ -1,5 +1,7 @@
 """Work on both cores of a small build machine: MkDocs renders on one core, so the generator's own stages
-use the other. Processes are forked, so they inherit what they work on and only results are pickled.
+use the other. Processes are forked, so they inherit what they work on and only results are pickled:
+`fork_map` shares a list of items, `InBackground` runs one job, `Streamed` hands over a job's results one
+by one while it goes on (the pages, in the order MkDocs reads them).
 
 Forking a process that runs threads can deadlock it (`mkdocs serve` runs a server and a watcher): then
 everything runs here, one item after another. `mkdocs serve` works here from its first build on
