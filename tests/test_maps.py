@@ -246,7 +246,8 @@ def test_every_map_page_has_its_list_and_loads_nothing_until_asked(built_site):
         block = text.split('class="hub-map"', 1)[1]
         if data_path.split("/")[-1] in ("windows.json", "ibasho.json", "family-groups.json"):
             # a list page: the cards above the map are its text alternative, each marker among them
-            assert "hub-map__list" not in block and '<a href="#list">上の一覧</a>' in block, page
+            assert 'class="hub-map__list"' not in block, page
+            assert ('<a href="#list">上の一覧</a>' in block) == bool(markers), page
             cards = text.split('id="list"', 1)[1].split('class="hub-map"', 1)[0]
             assert all(f'href="../{m["url"]}"' in cards for m in markers.values()), page
             continue
@@ -382,3 +383,22 @@ def test_without_javascript_the_list_is_the_map(browser, server):  # noqa: F811
     assert not page.get_by_role("button", name="地図を表示").is_visible()
     assert "地図の表示には JavaScript が必要です" in page.locator(".hub-map").inner_text()
     context.close()
+
+
+@pytest.mark.browser
+def test_a_popup_holds_the_name_kind_note_and_link(visitor, server):  # noqa: F811
+    """まいさぽ伊那ルーム has no coordinates: its marker stands on 伊那市's point, taken from the town table."""
+    visitor.goto(server + "/ibasho/")
+    visitor.get_by_role("button", name="地図を表示").click()
+    visitor.wait_for_selector(".hub-map[data-markers]")
+    pin = visitor.locator('.leaflet-marker-icon[title="まいさぽ伊那ルーム (オンラインの居場所)"]')
+    assert pin.inner_text() == "居"
+    pin.click()
+    popup = visitor.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert [line for line in popup.inner_text().split("\n") if line] == [
+        "まいさぽ伊那ルーム (オンラインの居場所)", "居場所 ・ 伊那市", "方法: オンライン・チャット、LINE",
+        "印は伊那市の代表点で、正確な場所ではありません。"]
+    popup.get_by_role("link", name="まいさぽ伊那ルーム (オンラインの居場所)").click()
+    visitor.wait_for_url(server + "/ibasho/ina-maisapo-room/")
+    assert visitor.locator("h1").inner_text().startswith("まいさぽ伊那ルーム")
