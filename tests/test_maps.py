@@ -176,7 +176,7 @@ def test_map_page_lists_every_place_while_few(monkeypatch):
     text = render_map_page(index, "map.md.j2", root="../", path="map/index.md")
     places = text.split('<ul class="hub-map__list">', 1)[1].split("</ul>")[0]
     assert places.count("<li>") == 5 and '<a href="../ibasho/ina-maisapo-room/">' in places
-    assert "地域ごとにまとめています" not in text
+    assert "地域ごとにまとめています" not in text and "下の一覧で同じ場所を見られます。" in text
 
 
 def test_map_page_groups_its_places_by_region_when_many(monkeypatch):
@@ -189,6 +189,7 @@ def test_map_page_groups_its_places_by_region_when_many(monkeypatch):
     block = text.split('class="hub-map"', 1)[1]
     assert "<strong>地図にある場所 (5件)</strong>" in block
     assert "場所が多いため、地域ごとにまとめています。" in block
+    assert "下の一覧から地域ごとに同じ場所を見られます。" in text
     places = block.split('<ul class="hub-map__list hub-map__regions">', 1)[1].split("</ul>")[0]
     lines = re.findall(r'<li><a href="\.\./regions/([a-z-]+)/">([^<]+)</a> <span class="hub-muted">([^<]+)</span></li>', places)
     assert places.count("<li>") == len(lines)
