@@ -19,7 +19,7 @@ import pytest
 from conftest import FIXTURES, ROOT, TODAY, copy_project, run_generator
 from generator.checks import load_registry
 from generator.index import build_index, public_point
-from generator.maps import all_map, geojson, kind_map, map_files, region_map, town_map
+from generator.maps import LIST_LIMIT, all_map, kind_map, map_data, map_files, region_map, town_map
 from generator.render import METHOD_JA
 
 MAP_FIXTURES = FIXTURES / "maps"       # synthetic listings added to a copy of the real data
@@ -49,6 +49,22 @@ def ids(markers):
     return [m.entry.id for m in markers]
 
 
+def rows(data: dict) -> dict[str, dict]:
+    """A marker file's rows as the script reads them (hub-map.js `place`), by listing id."""
+    out = {}
+    for row in data["markers"]:
+        named = dict(zip(data["fields"], row))
+        kind, label, glyph = data["kinds"][named["kind"]]
+        town = data["towns"][named["town"]] if named["town"] is not None else None
+        out[named["id"]] = {
+            "url": f"{kind}/{named['id']}/", "name": named["name"], "kind": label, "glyph": glyph,
+            "town": town[0] if town else "", "methods": [data["methods"][i] for i in named["methods"]],
+            "note": data["notes"][named["note"]].replace("{town}", town[0] if town else ""),
+            "latlng": [named["lat"], named["lon"]] if "lat" in named else town[1:],
+        }
+    return out
+
+
 # ---------------------------------------------------------------- the precision rule
 
 def test_municipality_precision_stands_on_the_town_point_without_address(tmp_path):
@@ -67,10 +83,11 @@ def test_approximate_coordinates_are_rounded_and_said_so(tmp_path):
     index = index_with_fixtures(tmp_path)
     point = public_point(entry(index, "test-approx-kazokukai"))
     assert (point.lat, point.lon, point.shown) == (35.67, 137.91, "approximate")
-    feature = next(f for f in geojson(kind_map(index, "family-groups"), METHOD_JA)["features"]
-                   if f["properties"]["id"] == "test-approx-kazokukai")
-    assert feature["geometry"]["coordinates"] == [137.91, 35.67]
-    assert feature["properties"]["note"] == "おおよその位置に表示しています。"
+    data = map_data(kind_map(index, "family-groups"), METHOD_JA)
+    marker = rows(data)["test-approx-kazokukai"]
+    assert marker["latlng"] == [35.67, 137.91]
+    assert next(r for r in data["markers"] if r[1] == "test-approx-kazokukai")[-2:] == [35.67, 137.91]
+    assert marker["note"] == "おおよその位置に表示しています。"
 
 
 def test_no_coordinates_means_the_town_point_and_national_services_have_no_place():
@@ -109,7 +126,7 @@ def test_every_map_file_is_written_and_carries_the_gsi_tiles():
     index = real_index()
     files = map_files(index)
     assert len(files) == len(index.towns) + len(index.registry.regions) + 3 + 1
-    data = json.loads(files["map/data/all.geojson"])
+    data = json.loads(files["map/data/all.json"])
     assert data["tiles"]["url"] == "https://" + TILE_HOST + "/xyz/std/{z}/{x}/{y}.png"
     assert data["tiles"]["options"]["attribution"] == \
         '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>'
@@ -117,17 +134,78 @@ def test_every_map_file_is_written_and_carries_the_gsi_tiles():
 
 
 def test_marker_file_golden(tmp_path):
-    """Fixture data → the exact GeoJSON of 飯島町's map (exact, hidden and town-point markers)."""
+    """Fixture data → the exact marker file of 飯島町's map (exact, hidden and town-point markers)."""
     shutil.copytree(FIXTURES / "valid" / "data", tmp_path / "data")
     index = build_index(load_registry(tmp_path, TODAY), TODAY)
-    text = map_files(index)["map/data/town-203840.geojson"]
-    golden = GOLDEN / "town-203840.geojson"  # pretty-printed for review; the site's file is compact
+    text = map_files(index)["map/data/town-203840.json"]
+    golden = GOLDEN / "town-203840.json"  # pretty-printed for review; the site's file is compact
     if os.environ.get("UPDATE_GOLDEN"):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     assert json.loads(text) == json.loads(golden.read_text(encoding="utf-8"))
     assert "\n" not in text.rstrip("\n")  # compact: a page's map stays light
     assert "非公開のテスト住所" not in text
+
+
+def test_marker_rows_hold_what_the_popup_shows_and_nothing_it_can_derive():
+    """The compact file (not GeoJSON): a row per marker; a marker on its town's point carries no coordinates."""
+    index = real_index()
+    data = json.loads(map_files(index)["map/data/all.json"])
+    assert data["format"] == "hub-map/1" and "features" not in data and "type" not in data
+    assert data["fields"] == ["kind", "id", "name", "town", "methods", "note", "lat", "lon"]
+    ina = index.registry.municipalities["202096"]
+    markers = rows(data)
+    assert markers["ina-maisapo-room"] == {  # no coordinates in its file: 伊那市's point stands in
+        "url": "ibasho/ina-maisapo-room/", "name": "まいさぽ伊那ルーム (オンラインの居場所)", "kind": "居場所",
+        "glyph": "居", "town": "伊那市", "methods": ["オンライン・チャット", "LINE"],
+        "note": "印は伊那市の代表点で、正確な場所ではありません。", "latlng": [round(ina.lat, 5), round(ina.lon, 5)]}
+    assert len(next(r for r in data["markers"] if r[1] == "ina-maisapo-room")) == 6
+    for listing_id, marker in markers.items():  # every link is the listing's own page
+        assert marker["url"] == entry(index, listing_id).url
+    assert all(len(str(c).split(".")[-1]) <= 5 for m in markers.values() for c in m["latlng"])
+
+
+def render_map_page(index, template: str, **context) -> str:
+    from generator.render import environment
+    return environment(index).get_template(template).render(**context)
+
+
+def test_map_page_lists_every_place_while_few(monkeypatch):
+    index = real_index()
+    assert len(all_map(index).markers) <= LIST_LIMIT
+    text = render_map_page(index, "map.md.j2", root="../", path="map/index.md")
+    places = text.split('<ul class="hub-map__list">', 1)[1].split("</ul>")[0]
+    assert places.count("<li>") == 5 and '<a href="../ibasho/ina-maisapo-room/">' in places
+    assert "地域ごとにまとめています" not in text and "下の一覧で同じ場所を見られます。" in text
+
+
+def test_map_page_groups_its_places_by_region_when_many(monkeypatch):
+    """At national scale /map/ would list every place: above LIST_LIMIT it lists each region instead,
+    linking to the region's page, whose own list holds every one of that region's places."""
+    import generator.maps
+    monkeypatch.setattr(generator.maps, "LIST_LIMIT", 2)
+    index = real_index()
+    text = render_map_page(index, "map.md.j2", root="../", path="map/index.md")
+    block = text.split('class="hub-map"', 1)[1]
+    assert "<strong>地図にある場所 (5件)</strong>" in block
+    assert "場所が多いため、地域ごとにまとめています。" in block
+    assert "下の一覧から地域ごとに同じ場所を見られます。" in text
+    places = block.split('<ul class="hub-map__list hub-map__regions">', 1)[1].split("</ul>")[0]
+    lines = re.findall(r'<li><a href="\.\./regions/([a-z-]+)/">([^<]+)</a> <span class="hub-muted">([^<]+)</span></li>', places)
+    assert places.count("<li>") == len(lines)
+    assert lines == [  # regions in data/regions.yml's order; those without a place are left out
+        ("kamiina", "上伊那地域", "1件 (居場所 1件)"),
+        ("matsumoto", "松本地域", "1件 (相談窓口 1件)"),
+        ("nagano", "長野地域", "3件 (相談窓口 3件)"),
+    ]
+    assert "まいさぽ伊那ルーム" not in block  # the places themselves are on the region pages
+    for rid, _name, _counts in lines:
+        region = index.registry.regions[rid]
+        page = render_map_page(index, "region.md.j2", root="../../", path=f"regions/{rid}.md", region=region)
+        listed = page.split('<ul class="hub-map__list">', 1)[1].split("</ul>")[0]
+        for m in all_map(index).markers:
+            if m.point.town.region == rid:
+                assert f'<a href="../../{m.entry.url}">' in listed, (rid, m.entry.id)
 
 
 # ---------------------------------------------------------------- vendored Leaflet
@@ -152,10 +230,10 @@ def test_vendored_leaflet_matches_its_pins():
 # ---------------------------------------------------------------- the built site
 
 def map_pages(site: Path, index) -> dict[Path, str]:
-    pages = {site / "municipalities" / code / "index.html": f"map/data/town-{code}.geojson" for code in index.towns}
-    pages |= {site / "regions" / rid / "index.html": f"map/data/region-{rid}.geojson" for rid in index.registry.regions}
-    pages |= {site / kind / "index.html": f"map/data/{kind}.geojson" for kind in ("windows", "ibasho", "family-groups")}
-    pages[site / "map" / "index.html"] = "map/data/all.geojson"
+    pages = {site / "municipalities" / code / "index.html": f"map/data/town-{code}.json" for code in index.towns}
+    pages |= {site / "regions" / rid / "index.html": f"map/data/region-{rid}.json" for rid in index.registry.regions}
+    pages |= {site / kind / "index.html": f"map/data/{kind}.json" for kind in ("windows", "ibasho", "family-groups")}
+    pages[site / "map" / "index.html"] = "map/data/all.json"
     return pages
 
 
@@ -165,10 +243,18 @@ def test_every_map_page_has_its_list_and_loads_nothing_until_asked(built_site):
         text = page.read_text(encoding="utf-8")
         root = re.search(r'data-hub-map="((?:\.\./)*)' + re.escape(data_path) + '"', text)
         assert root, (page, data_path)
-        features = json.loads((built_site / data_path).read_text(encoding="utf-8"))["features"]
+        markers = rows(json.loads((built_site / data_path).read_text(encoding="utf-8")))
         block = text.split('class="hub-map"', 1)[1]
-        places = block.split('<ul class="hub-map__list">', 1)[1].split("</ul>")[0] if features else ""
-        assert places.count("<li>") == len(features), page  # the text alternative
+        if data_path.split("/")[-1] in ("windows.json", "ibasho.json", "family-groups.json"):
+            # a list page: the cards above the map are its text alternative, each marker among them
+            assert 'class="hub-map__list"' not in block, page
+            assert ('<a href="#list">上の一覧</a>' in block) == bool(markers), page
+            cards = text.split('id="list"', 1)[1].split('class="hub-map"', 1)[0]
+            assert all(f'href="../{m["url"]}"' in cards for m in markers.values()), page
+            continue
+        places = block.split('<ul class="hub-map__list">', 1)[1].split("</ul>")[0] if markers else ""
+        assert places.count("<li>") == len(markers), page  # the text alternative
+        assert all(f'href="{root.group(1)}{m["url"]}"' in places for m in markers.values()), page
         assert "決まった場所がないため地図にはのっていません" in block
         assert '<button type="button" class="md-button md-button--primary hub-map__show" hidden>地図を表示</button>' in text
         assert "国土地理院のサーバー" in text
@@ -193,11 +279,11 @@ def test_hidden_place_never_reaches_any_built_file(tmp_path):
             for key, value in HIDDEN.items():
                 if value in text:
                     found[key].append(str(path.relative_to(site)))
-            if "[137.91,35.67]" in text:
+            if ',35.67,137.91]' in text:
                 rounded.append(str(path.relative_to(site)))
     assert found == {key: [] for key in HIDDEN}
     # the scan does read the marker files: the approximate listing's rounded point is there
-    assert "map/data/family-groups.geojson" in rounded
+    assert "map/data/family-groups.json" in rounded
     listing = (site / "ibasho" / "test-hidden-ibasho" / "index.html").read_text(encoding="utf-8")
     assert "所在地は公開していません" in listing
 
@@ -247,18 +333,21 @@ def wait_until(condition, seconds=10.0):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("url, data", [
-    ("/municipalities/202011/", "map/data/town-202011.geojson"),
-    ("/windows/", "map/data/windows.geojson"),
-    ("/map/", "map/data/all.geojson"),
+    ("/municipalities/202011/", "map/data/town-202011.json"),
+    ("/windows/", "map/data/windows.json"),
+    ("/map/", "map/data/all.json"),
 ])
 def test_tiles_only_after_the_button_and_every_marker_shown(visitor, server, built_site, url, data):  # noqa: F811
-    expected = len(json.loads((built_site / data).read_text(encoding="utf-8"))["features"])
+    expected = len(json.loads((built_site / data).read_text(encoding="utf-8"))["markers"])
     visitor.goto(server + url)  # waits for "load"; later requests from page load are caught below as well
     button = visitor.get_by_role("button", name="地図を表示")
     button.wait_for()
     assert visitor.outside == [], "a request left the site before the button was pressed"
-    assert not any("leaflet" in u or u.endswith(".geojson") for u in visitor.local), "the map loaded unasked"
-    assert visitor.locator(".hub-map__list li").count() == expected
+    assert not any("leaflet" in u or "/map/data/" in u for u in visitor.local), "the map loaded unasked"
+    if url == "/windows/":  # a list page: its cards are the text alternative
+        assert visitor.locator(".hub-card").count() >= expected > 0
+    else:
+        assert visitor.locator(".hub-map__list li").count() == expected
     button.focus()  # keyboard users reach it like any button
     visitor.keyboard.press("Enter")
     visitor.wait_for_selector(".hub-map[data-markers]")
@@ -295,3 +384,22 @@ def test_without_javascript_the_list_is_the_map(browser, server):  # noqa: F811
     assert not page.get_by_role("button", name="地図を表示").is_visible()
     assert "地図の表示には JavaScript が必要です" in page.locator(".hub-map").inner_text()
     context.close()
+
+
+@pytest.mark.browser
+def test_a_popup_holds_the_name_kind_note_and_link(visitor, server):  # noqa: F811
+    """まいさぽ伊那ルーム has no coordinates: its marker stands on 伊那市's point, taken from the town table."""
+    visitor.goto(server + "/ibasho/")
+    visitor.get_by_role("button", name="地図を表示").click()
+    visitor.wait_for_selector(".hub-map[data-markers]")
+    pin = visitor.locator('.leaflet-marker-icon[title="まいさぽ伊那ルーム (オンラインの居場所)"]')
+    assert pin.inner_text() == "居"
+    pin.click()
+    popup = visitor.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert [line for line in popup.inner_text().split("\n") if line] == [
+        "まいさぽ伊那ルーム (オンラインの居場所)", "居場所 ・ 伊那市", "方法: オンライン・チャット、LINE",
+        "印は伊那市の代表点で、正確な場所ではありません。"]
+    popup.get_by_role("link", name="まいさぽ伊那ルーム (オンラインの居場所)").click()
+    visitor.wait_for_url(server + "/ibasho/ina-maisapo-room/")
+    assert visitor.locator("h1").inner_text().startswith("まいさぽ伊那ルーム")

@@ -1,7 +1,7 @@
 // Maps that ask first. Progressive enhancement: without JavaScript the list of places is the map.
 //
 // Nothing is requested on page load. Pressing 「地図を表示」 loads the vendored Leaflet from this site
-// (docs/assets/vendor/), this map's marker file (map/data/*.geojson, written by generator/maps.py) and
+// (docs/assets/vendor/), this map's marker file (map/data/*.json, written by generator/maps.py) and
 // only then the tiles from 国土地理院 — the one other host the site ever contacts. If the visitor ticks
 // 「次からも地図を自動で表示する」, that choice is kept in localStorage (never a cookie) until they undo it.
 (function () {
@@ -52,25 +52,42 @@
     if (text) { node.textContent = text; }
     return node;
   }
+  // One marker row of map/data/*.json as the popup needs it (the layout: generator/maps.py map_data).
+  function place(row, data) {
+    var kind = data.kinds[row[0]], town = row[3] === null ? null : data.towns[row[3]];
+    var townName = town ? town[0] : "";
+    return {
+      kind: kind[0], kindLabel: kind[1], glyph: kind[2], url: kind[0] + "/" + row[1] + "/", name: row[2],
+      town: townName,
+      methods: row[4].map(function (i) { return data.methods[i]; }),
+      note: data.notes[row[5]].split("{town}").join(townName),
+      latlng: row.length > 6 ? [row[6], row[7]] : [town[1], town[2]]
+    };
+  }
+
   // Built with textContent only: data never becomes markup.
-  function popup(props, root) {
+  function popup(p, root) {
     var box = element("div", "hub-popup");
     var title = element("p", "hub-popup__title");
-    var link = element("a", "", props.name);
-    link.href = root + props.url;
+    var link = element("a", "", p.name);
+    link.href = root + p.url;
     title.appendChild(link);
     box.appendChild(title);
-    box.appendChild(element("p", "", props.kindLabel + (props.town ? " ・ " + props.town : "")));
-    box.appendChild(element("p", "", "方法: " + props.methods.join("、")));
-    if (props.note) { box.appendChild(element("p", "hub-popup__note", props.note)); }
+    box.appendChild(element("p", "", p.kindLabel + (p.town ? " ・ " + p.town : "")));
+    box.appendChild(element("p", "", "方法: " + p.methods.join("、")));
+    if (p.note) { box.appendChild(element("p", "hub-popup__note", p.note)); }
     return box;
   }
-  function pin(props) {
-    return L.divIcon({
-      className: "hub-pin hub-pin--" + props.kind,
-      html: "<span aria-hidden=\"true\">" + props.glyph + "</span>",
-      iconSize: [30, 30], iconAnchor: [15, 15], popupAnchor: [0, -14]
+  function pins(kinds) {  // one icon per kind, shared by its markers
+    var icons = {};
+    kinds.forEach(function (kind) {
+      icons[kind[0]] = L.divIcon({
+        className: "hub-pin hub-pin--" + kind[0],
+        html: "<span aria-hidden=\"true\">" + kind[2] + "</span>",
+        iconSize: [30, 30], iconAnchor: [15, 15], popupAnchor: [0, -14]
+      });
     });
+    return icons;
   }
 
   function draw(box, data, root) {
@@ -85,15 +102,17 @@
       L.circleMarker([data.focus.lat, data.focus.lon], { radius: 7, color: "#1f3f43", weight: 2, fillOpacity: 0.15 })
         .bindTooltip(data.focus.name).addTo(map);
     }
-    var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
-    data.features.forEach(function (f) {
-      var c = f.geometry.coordinates, p = f.properties;
-      cluster.addLayer(L.marker([c[1], c[0]], { icon: pin(p), title: p.name, alt: p.name, keyboard: true })
-        .bindPopup(popup(p, root), { maxWidth: 240, autoPanPaddingTopLeft: [48, 12] }));  // clear of the zoom buttons
-    });
+    var icons = pins(data.kinds);
+    var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40, chunkedLoading: true });
+    cluster.addLayers(data.markers.map(function (row) {
+      var p = place(row, data);
+      // The popup is built when opened, not for every marker up front (thousands on /map/).
+      return L.marker(p.latlng, { icon: icons[p.kind], title: p.name, alt: p.name, keyboard: true })
+        .bindPopup(function () { return popup(p, root); }, { maxWidth: 240, autoPanPaddingTopLeft: [48, 12] });  // clear of the zoom buttons
+    }));
     map.addLayer(cluster);
     map.fitBounds(data.view, { padding: [24, 24], maxZoom: 12 });
-    box.setAttribute("data-markers", String(data.features.length));
+    box.setAttribute("data-markers", String(data.markers.length));
   }
 
   function show(box) {
