@@ -12,6 +12,7 @@ import logging
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,8 +69,9 @@ def on_config(config):
         # On a build, the other core renders the pages in the order MkDocs reads them, then makes the map and
         # search data, open data and the sitemap while MkDocs finishes (those need nothing MkDocs makes).
         stream = Streamed(functools.partial(pages_then_published, plan, index, docs_dir, site_url))
-        _pages[:] = [StreamedPages(plan.paths, stream)]
-        _published[:] = [stream.result]
+        pages = StreamedPages(plan.paths, stream)
+        _pages[:] = [pages]
+        _published[:] = [lambda: (pages.finish(), stream.result())[1]]
     else:  # `serve` runs threads, which forbid forking: here, one after the other
         pages = plan.render_all()
         _pages[:] = [pages]
@@ -94,21 +96,42 @@ def on_files(files: Files, config) -> Files:
 
 
 class StreamedPages:
-    """The pages as the other core renders them, in the order MkDocs reads them (so it rarely waits)."""
+    """The pages as the other core renders them, in the order MkDocs reads them (so it rarely waits).
+
+    A thread takes each page off the pipe as soon as it comes, so the renderer never waits for MkDocs and
+    goes on to the map, search and open-data files while MkDocs still reads pages."""
 
     def __init__(self, paths: list[str], stream: Streamed):
         self.paths = paths
-        self._stream = stream
         self._arrived: dict[str, str | bytes] = {}
+        self._failed: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, args=(stream, len(paths)), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: Streamed, count: int) -> None:
+        for _ in range(count):
+            try:
+                path, text = stream.next_item()
+            except RuntimeError as exc:
+                with self._changed:
+                    self._failed.append(str(exc))
+                    self._changed.notify_all()
+                return
+            with self._changed:
+                self._arrived[path] = text
+                self._changed.notify_all()
 
     def text(self, path: str) -> str | bytes:
-        while path not in self._arrived:
-            try:
-                arrived, text = self._stream.next_item()
-            except RuntimeError as exc:
-                raise PluginError(f"ページを作れませんでした (could not render the pages):\n{exc}") from None
-            self._arrived[arrived] = text
-        return self._arrived[path]
+        with self._changed:
+            self._changed.wait_for(lambda: path in self._arrived or self._failed)
+            if path not in self._arrived:
+                raise PluginError(f"ページを作れませんでした (could not render the pages):\n{self._failed[0]}")
+            return self._arrived[path]
+
+    def finish(self) -> None:
+        """Wait until every page has been taken off the pipe (before the published files are read from it)."""
+        self._reader.join()
 
 
 class StreamedFile(File):
