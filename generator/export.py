@@ -26,6 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
+import shutil
 import types
 from pathlib import Path
 from typing import Annotated, Any, Iterable, Literal, Union, get_args, get_origin
@@ -348,6 +350,16 @@ def write_files(files: dict[str, str | bytes], out: Path) -> list[Path]:
         target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         written.append(target)
     return written
+
+
+def move_files(staging: Path, out: Path) -> None:
+    """Every file under `staging` into the same place under `out` (replacing what is there), then `staging` goes.
+    Renaming on one disk is ~20× quicker than writing the files again."""
+    for source in sorted(p for p in staging.rglob("*") if p.is_file()):
+        target = out / source.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    shutil.rmtree(staging)
 
 
 # ---------------------------------------------------------------- the /open-data/ page

@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded as loose files, not as part of
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from generator.export import write_files  # noqa: E402
+from generator.export import move_files, write_files  # noqa: E402
 from generator.harden import add_csp  # noqa: E402
 from generator.parallel import Streamed, can_fork, stay_on_this_core  # noqa: E402
 from generator.pipeline import base_url, pages_then_published, plan_site, published_files  # noqa: E402
@@ -54,6 +54,7 @@ def on_shutdown():
 
 
 _published: list = []  # the files beside the pages: made in the background (build) or on demand (serve)
+_staging: list = []  # where the background writes them on a build
 
 
 def on_config(config):
@@ -68,10 +69,20 @@ def on_config(config):
     if can_fork():
         # On a build, the other core renders the pages in the order MkDocs reads them, then makes the map and
         # search data, open data and the sitemap while MkDocs finishes (those need nothing MkDocs makes).
-        stream = Streamed(functools.partial(pages_then_published, plan, index, docs_dir, site_url))
+        # It also writes those files (into a folder beside the site, as MkDocs empties the site's folder first).
+        site_dir = Path(config["site_dir"])
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".hub-published-", dir=site_dir.parent))
+
+        def produce(emit):
+            write_files(pages_then_published(plan, index, docs_dir, site_url, emit), staging)
+            return staging
+
+        stream = Streamed(produce)
         pages = StreamedPages(plan.paths, stream)
         _pages[:] = [pages]
         _published[:] = [lambda: (pages.finish(), stream.result())[1]]
+        _staging[:] = [staging]
     else:  # `serve` runs threads, which forbid forking: here, one after the other
         pages = plan.render_all()
         _pages[:] = [pages]
@@ -201,10 +212,18 @@ class PreviewPages:
 
 def on_post_build(config):
     try:
-        files = _published[0]()
+        made = _published[0]()
     except RuntimeError as exc:
         raise PluginError(f"公開用のファイルを作れませんでした (could not make the published files):\n{exc}") from None
-    write_files(files, Path(config["site_dir"]))
+    if isinstance(made, Path):  # written on the other core: moved in last, so the sitemap replaces MkDocs' own
+        move_files(made, Path(config["site_dir"]))
+    else:
+        write_files(made, Path(config["site_dir"]))
+
+
+def on_build_error(error):
+    for staging in _staging:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def on_serve(server, config, builder):
