@@ -120,3 +120,4 @@ def test_failing_mkdocs_or_background_stage_keeps_the_site(tmp_path):
     assert "ページを作れませんでした (could not render the pages)" in result.stderr
     assert "テスト_存在しない変数" in result.stderr
     assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == before
+    assert not list(root.glob(".site-*")) and not list(root.glob(".hub-published-*"))  # nothing half-made is left
