@@ -225,7 +225,7 @@ def _weights(doc: Doc, body: Counter, avg_len: float) -> dict[str, float]:
 
 def build_search_files(docs: list[Doc], buckets: int | None = None) -> dict[str, str]:
     """{site-relative path: JSON text} for the whole index."""
-    buckets = buckets or max(64, min(8192, len(docs) // 2))
+    buckets = buckets or max(64, min(16384, len(docs)))  # about a shard a page: few other keys share a query's shards
     bodies = [Counter(tokens(doc.body)) for doc in docs]
     avg_len = sum(sum(body.values()) for body in bodies) / max(1, len(docs)) or 1.0
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
