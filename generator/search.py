@@ -39,7 +39,7 @@ from .index import KIND_LABELS, Index
 from .render import METHOD_JA, page_url
 
 SEARCH_DIR = "search"
-VERSION = 2            # meta.json: 2 = keys sharded by hash, prefix keys, postings as text (1 = by first character)
+VERSION = 2            # meta.json (search.js reads no other): keys sharded by hash, prefix keys, postings as text
 SNIPPET_CHARS = 800   # text kept per page for snippets; the index itself covers the whole page
 FIELD_BONUS = {"title": 3.0, "names": 2.0}  # added to a body weight of at most K1 + 1 = 2.2
 EXACT_WEIGHT = 40.0   # `=name` tokens: typing a town's whole name (or reading) puts its page first
@@ -346,6 +346,8 @@ def rank(load: Callable[[str], dict], query: str) -> tuple[list[int], bool]:
     if not terms:
         return [], False
     meta = load("meta.json")
+    if meta.get("version") != VERSION:
+        raise ValueError(f"search index version {meta.get('version')}, not {VERSION}")
     keys = [term_key(token, prefix) for token, prefix in terms] + ([exact] if len(exact) > 1 else [])
     shards = {b: load(f"t/{b}.json") for b in dict.fromkeys(bucket(key, meta["buckets"]) for key in keys)}
     found = {key: decode_postings(shards[bucket(key, meta["buckets"])].get(key, "")) for key in keys}

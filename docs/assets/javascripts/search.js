@@ -97,6 +97,8 @@
     if (!terms.length) { return Promise.resolve({ results: [], partial: false }); }
     var keys = terms.map(termKey).concat(exact.length > 1 ? [exact] : []);
     return fetchJson("meta.json").then(function (meta) {
+      // an index of another version (a copy cached from before an update) cannot be read: say "try again later"
+      if (meta.version !== 2) { throw new Error("search index version " + meta.version); }
       var wanted = {};
       keys.forEach(function (k) { wanted[bucket(k, meta.buckets)] = 1; });
       var names = Object.keys(wanted);
