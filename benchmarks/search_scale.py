@@ -1,34 +1,40 @@
-"""How big the search index gets, and how many bytes one query loads, on the real data and on a
-synthetic site of about 4,000 pages (issue #3).
+"""How big the search index gets, and how many bytes one query loads, on the real data and at
+national scale (issues #3 and #9).
 
-    .venv/bin/python benchmarks/search_scale.py [--listings 3800]
+    .venv/bin/python benchmarks/search_scale.py                      # real data, then 16,000 listings
+    .venv/bin/python benchmarks/search_scale.py --listings 4000 --page
 
-The synthetic listings (「テスト…」, example.org, valid against the models) are written into a
-temporary copy of the project; the real data/ is never touched. Bytes per query are computed by
-replaying the browser's steps: meta.json, the shards of the query's tokens, and the files of the
-first page of results (search.js shows PAGE = 10 at a time). A monolithic index (Material's lunr,
-or MiniSearch's loadJSON) must download at least the sum of all shards before the first result.
+The synthetic project (benchmarks/synthetic.py: 「テスト…」 listings, example.org, municipalities in
+proportion up to the national 1,741) is written into a temporary copy; the real data/ is never
+touched. `python -m generator pages` makes the pages and the search files without MkDocs. Bytes per
+query replay the browser's steps with generator.search.rank (search.js's own ranking): meta.json,
+the shards of the query's keys, and the files of the first page of results (search.js shows
+PAGE = 10 at a time), each counted gzip-compressed, as a static host sends it. `--page` adds what
+the /search/ page itself loads (HTML, CSS, JS, fonts), measured in chromium on the real site: it
+does not grow with the data, so a query's whole transfer is that plus the index bytes here.
+
+Issue #9 (≤ 150 KB for the first query at national scale), 16,015 listings, 1,741 towns, 17,992
+pages, /search/?q=ひきこもり in chromium: 168 KB with index version 1 (shards by a token's first
+character: 79 KB of index), 105 KB with version 2 (shards by a hash of the key, compact postings:
+16 KB of index); the page itself is 80 KB of it, the first 10 result files 9 KB.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import json
-import math
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from generator.search import bucket, exact_key, query_terms  # noqa: E402
+from generator.search import rank  # noqa: E402
 
 QUERIES = ["親の会", "家族会", "ひきこもり", "電話以外", "LINE", "無料", "居場所", "長野市", "いいじま", "飯島町",
            "24時間", "子ども", "テスト", "相", "オンライン", "匿名"]
@@ -55,86 +61,82 @@ def synthetic_listing(kind: str, n: int, town: dict, rng: random.Random) -> dict
     return listing
 
 
-def make_project(target: Path, listings: int) -> None:
-    for name in ("mkdocs.yml", "docs", "overrides", "generator", "data"):
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, target / name)
-    towns = yaml.safe_load((ROOT / "data/municipalities.yml").read_text(encoding="utf-8"))["municipalities"]
-    rng = random.Random(3)
-    for kind in KINDS:
-        (target / "data" / kind).mkdir(exist_ok=True)
-    for n in range(listings):
-        kind = KINDS[n % 3]
-        data = synthetic_listing(kind, n, towns[n % len(towns)], rng)
-        (target / "data" / kind / f"{data['id']}.yml").write_text(
-            yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+def gzip_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=6))
 
 
-def query_bytes(out: Path, query: str) -> tuple[int, int, int]:
-    """(bytes, files, results) the browser loads for one query, replaying search.js."""
+def query_bytes(out: Path, query: str) -> tuple[int, int, int, int]:
+    """(index bytes, result-file bytes, files, results) the browser loads for one query, gzip, replaying search.js."""
     base = out / "search"
-    meta = json.loads((base / "meta.json").read_text(encoding="utf-8"))
-    terms, exact = query_terms(query), exact_key(query)
-    shards = {bucket(t, meta["buckets"]) for t, _ in terms} | ({bucket(exact, meta["buckets"])} if len(exact) > 1 else set())
-    files = [base / "meta.json"] + [base / "t" / f"{b}.json" for b in shards if (base / "t" / f"{b}.json").exists()]
-    loaded = {b: json.loads((base / "t" / f"{b}.json").read_text(encoding="utf-8")) for b in shards
-              if (base / "t" / f"{b}.json").exists()}
-    total, hits = {}, {}
-    for token, prefix in terms:
-        weights = {}
-        for key, flat in loaded.get(bucket(token, meta["buckets"]), {}).items():
-            if key == token or (prefix and not key.startswith("=") and key.startswith(token)):
-                doc = 0
-                for i in range(0, len(flat), 2):
-                    doc += flat[i]
-                    weights[doc] = max(weights.get(doc, 0), flat[i + 1])
-        idf = math.log(1 + (meta["pages"] - len(weights) + .5) / (len(weights) + .5))
-        for doc, w in weights.items():
-            total[doc] = total.get(doc, 0) + idf * w / 10
-            hits[doc] = hits.get(doc, 0) + 1
-    every = [d for d in total if hits[d] == len(terms)] or list(total)
-    every.sort(key=lambda d: (-total[d], d))
-    files += [base / "d" / f"{d}.json" for d in every[:PAGE]]
-    return sum(f.stat().st_size for f in files), len(files), len(every)
+    fetched: list[Path] = []
+
+    def load(path: str) -> dict:
+        file = base / path
+        if not file.exists():  # search.js treats a missing shard as empty
+            return {}
+        fetched.append(file)
+        return json.loads(file.read_text(encoding="utf-8"))
+
+    results, _partial = rank(load, query)
+    shown = [base / "d" / f"{doc}.json" for doc in results[:PAGE]]
+    return (sum(gzip_size(f) for f in fetched), sum(gzip_size(f) for f in shown), len(fetched) + len(shown),
+            len(results))
 
 
-def measure(out: Path, label: str) -> None:
+def page_assets() -> float:
+    """gzip KB the /search/ page loads before any query (the real site, built once, opened in chromium)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench import transferred  # noqa: E402  (imports lighthouse and synthetic: only when asked)
+    from lighthouse import build_site  # noqa: E402
+    with tempfile.TemporaryDirectory() as tmp:
+        return transferred(build_site(Path(tmp)), {"search": "/search/"})["search"]
+
+
+def measure(out: Path, label: str, page_kb: float | None) -> None:
     search = out / "search"
     shards = list((search / "t").glob("*.json"))
     docs = list((search / "d").glob("*.json"))
+    meta = json.loads((search / "meta.json").read_text(encoding="utf-8"))
     shard_bytes = sum(f.stat().st_size for f in shards)
     doc_bytes = sum(f.stat().st_size for f in docs)
     js = (ROOT / "docs/assets/javascripts/search.js").stat().st_size
-    print(f"\n## {label}: {len(docs)} pages")
-    print(f"index: {len(shards)} shards, {shard_bytes / 1024:.0f} KB postings; {doc_bytes / 1024:.0f} KB result files; "
-          f"largest shard {max(f.stat().st_size for f in shards) / 1024:.1f} KB")
+    print(f"\n## {label}: {len(docs):,} pages (index version {meta['version']})")
+    print(f"index on disk: {len(shards):,} shards, {shard_bytes / 1024:,.0f} KB postings; {doc_bytes / 1024:,.0f} KB "
+          f"result files; largest shard {max(f.stat().st_size for f in shards) / 1024:.1f} KB")
     print(f"before the first keystroke: 0 bytes of index (search.js itself: {js / 1024:.1f} KB, uncompressed)")
-    print("query\tbytes\tfiles\tresults")
-    sizes = []
+    page = f" + page {page_kb:.0f} KB" if page_kb is not None else ""
+    print(f"\n| query | index (gzip) | first {PAGE} results (gzip) | total{page} | files | results |")
+    print("|---|---|---|---|---|---|")
+    totals = []
     for query in QUERIES:
-        size, count, results = query_bytes(out, query)
-        sizes.append(size)
-        print(f"{query}\t{size / 1024:.1f} KB\t{count}\t{results}")
-    print(f"median {sorted(sizes)[len(sizes) // 2] / 1024:.1f} KB, max {max(sizes) / 1024:.1f} KB per query "
-          f"(a monolithic index would load {shard_bytes / 1024:.0f} KB first)")
+        index, shown, count, results = query_bytes(out, query)
+        total = (index + shown) / 1024 + (page_kb or 0)
+        totals.append(total)
+        print(f"| {query} | {index / 1024:.1f} KB | {shown / 1024:.1f} KB | {total:.1f} KB | {count} | {results:,} |")
+    print(f"\nmedian {sorted(totals)[len(totals) // 2]:.1f} KB, max {max(totals):.1f} KB per query "
+          f"(a monolithic index would load {shard_bytes / 1024:,.0f} KB first, uncompressed)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--listings", type=int, default=3800)
+    parser.add_argument("--listings", type=int, default=16000, help="synthetic listings added to the real data")
+    parser.add_argument("--page", action="store_true", help="also measure the /search/ page's own assets in chromium")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from synthetic import make_project  # noqa: E402  (synthetic imports this module)
+    page_kb = page_assets() if args.page else None
     with tempfile.TemporaryDirectory() as tmp:
-        for label, listings in (("real data", 0), ("synthetic", args.listings)):
-            project = Path(tmp) / label.replace(" ", "-")
+        for label, listings in (("real data", 0), (f"{args.listings:,} synthetic listings", args.listings)):
+            project = Path(tmp) / str(listings)
             project.mkdir()
-            make_project(project, listings)
+            counts = make_project(project, listings)
             started = time.perf_counter()
             result = subprocess.run([sys.executable, "-m", "generator", "--root", str(project), "pages", str(project / "out")],
-                           check=False, capture_output=True, text=True, env={"PYTHONPATH": str(project), "PATH": "/usr/bin"})
+                                    check=False, capture_output=True, text=True, env={"PYTHONPATH": str(project), "PATH": "/usr/bin"})
             if result.returncode:
                 sys.exit(result.stdout[-3000:] + result.stderr[-3000:])
             print(f"\n(generated in {time.perf_counter() - started:.1f} s)")
-            measure(project / "out", label)
+            measure(project / "out", f"{label} ({counts['listings']:,} listings, {counts['towns']:,} towns)", page_kb)
 
 
 if __name__ == "__main__":

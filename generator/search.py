@@ -9,23 +9,27 @@ in Python and in `docs/assets/javascripts/search.js` — and pinned to agree by 
 - `tokens()`: CJK runs become overlapping bigrams (a single character stays whole), Latin and digit
   runs become whole words. Names (titles, town names and readings) also get an exact token `=name`.
 
-The index is split into shards by the first character of a token (`codepoint % buckets`), so a
-query only fetches the shards of its own tokens, and nothing is fetched before the first keystroke.
-A one-character query reads one shard and matches every token that starts with it (prefix search).
-Each result's title, kind, town and text for the snippet live in their own small file, fetched only
-for the results that are shown.
+The index is a set of keys with postings, split into shards by a hash of the whole key, so a query
+fetches only the shards of its own keys (issue #9: sharding by a key's first character made
+ひきこもり fetch every token starting with ひ, き, こ and も). Keys are a token (`相談`), a prefix
+`<p>*` (`相*`: every token that starts with 相, merged, for a one-character query; `li*`, `lin*`, …
+for each beginning of a Latin word, the last word of a query being matched as a prefix), and an
+exact name `=name`. Nothing is fetched before the first keystroke. Each result's title, kind, town
+and text for the snippet live in their own small file, fetched only for the results that are shown.
 
 Files (all under `search/`): `meta.json` (version, page count, bucket count), `t/<bucket>.json`
-({token: [doc, weight, doc, weight, ...]} with doc ids delta-encoded) and `d/<doc>.json`.
+({key: postings}, the postings as compact text: see `encode_postings`) and `d/<doc>.json`.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +39,7 @@ from .index import KIND_LABELS, Index
 from .render import METHOD_JA, page_url
 
 SEARCH_DIR = "search"
+VERSION = 2            # meta.json (search.js reads no other): keys sharded by hash, prefix keys, postings as text
 SNIPPET_CHARS = 800   # text kept per page for snippets; the index itself covers the whole page
 FIELD_BONUS = {"title": 3.0, "names": 2.0}  # added to a body weight of at most K1 + 1 = 2.2
 EXACT_WEIGHT = 40.0   # `=name` tokens: typing a town's whole name (or reading) puts its page first
@@ -85,9 +90,25 @@ def exact_key(text: str) -> str:
     return "=" + "".join(_RUN.findall(normalise(text)))
 
 
-def bucket(token: str, buckets: int) -> int:
-    """Shard of a token: by its first character, so a prefix query needs one shard."""
-    return ord(token.lstrip("=")[0]) % buckets
+def bucket(key: str, buckets: int) -> int:
+    """Shard of an index key: FNV-1a (32 bit) over its code points, as search.js's bucket()."""
+    h = 0x811C9DC5
+    for char in key:
+        h = ((h ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
+    return h % buckets
+
+
+def term_key(token: str, prefix: bool) -> str:
+    """The index key a query term looks up: the token itself, or `token*` for a prefix."""
+    return token + "*" if prefix else token
+
+
+def _prefixes(token: str) -> list[str]:
+    """The prefix keys a token is merged into: a CJK token's first character (a lone character is
+    all a query matches as a prefix), every beginning of a Latin word (the word itself included)."""
+    if _is_cjk(token):
+        return [token[0] + "*"]
+    return [token[:k] + "*" for k in range(1, len(token) + 1)]
 
 
 # ---------------------------------------------------------------- documents
@@ -204,23 +225,36 @@ def _weights(doc: Doc, body: Counter, avg_len: float) -> dict[str, float]:
 
 def build_search_files(docs: list[Doc], buckets: int | None = None) -> dict[str, str]:
     """{site-relative path: JSON text} for the whole index."""
-    buckets = buckets or max(64, min(1024, len(docs) // 4))
+    buckets = buckets or max(64, min(16384, len(docs)))  # about a shard a page: few other keys share a query's shards
     bodies = [Counter(tokens(doc.body)) for doc in docs]
     avg_len = sum(sum(body.values()) for body in bodies) / max(1, len(docs)) or 1.0
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for doc_id, (doc, body) in enumerate(zip(docs, bodies)):
         for token, weight in _weights(doc, body, avg_len).items():
             postings[token].append((doc_id, max(1, round(weight * 10))))
+    encoded = {token: encode_postings(found) for token, found in postings.items()}
 
-    shards: dict[int, dict[str, list[int]]] = defaultdict(dict)
-    for token in sorted(postings):
-        flat, previous = [], 0
-        for doc_id, weight in postings[token]:
-            flat += [doc_id - previous, weight]
-            previous = doc_id
-        shards[bucket(token, buckets)][token] = flat
+    # Prefix keys: the tokens a prefix covers, merged (a page's best weight among them)
+    covered: dict[str, list[str]] = defaultdict(list)
+    for token in postings:
+        if token[0] != "=":
+            for key in _prefixes(token):
+                covered[key].append(token)
+    for key, group in covered.items():
+        if len(group) == 1:
+            encoded[key] = encoded[group[0]]
+            continue
+        best: dict[int, int] = {}
+        for token in group:
+            for doc_id, weight in postings[token]:
+                if best.get(doc_id, 0) < weight:
+                    best[doc_id] = weight
+        encoded[key] = encode_postings(sorted(best.items()))
 
-    files = {f"{SEARCH_DIR}/meta.json": _json({"version": 1, "pages": len(docs), "buckets": buckets})}
+    shards: dict[int, dict[str, str]] = defaultdict(dict)
+    for key in sorted(encoded):
+        shards[bucket(key, buckets)][key] = encoded[key]
+    files = {f"{SEARCH_DIR}/meta.json": _json({"version": VERSION, "pages": len(docs), "buckets": buckets})}
     for number, shard in shards.items():
         files[f"{SEARCH_DIR}/t/{number}.json"] = _json(shard)
     for doc_id, doc in enumerate(docs):
@@ -228,6 +262,54 @@ def build_search_files(docs: list[Doc], buckets: int | None = None) -> dict[str,
             {"url": doc.url, "title": doc.title, "kind": doc.kind, "town": doc.town,
              "text": unicodedata.normalize("NFKC", doc.body)[:SNIPPET_CHARS]})
     return files
+
+
+# Postings as text: for each page, its id's distance from the previous one, then its weight, each a
+# base-45 number in printable ASCII (no quote, no backslash: JSON keeps it as it is). A digit is one
+# character: 0–44 ends a number, 45–89 is a lower digit with more to come. A token in 8,000 pages
+# costs 2–3 characters a page instead of about 6 as a JSON list of numbers.
+_DIGITS = "".join(chr(c) for c in range(0x23, 0x7F) if c != 0x5C)[:90]
+_BASE = 45
+
+
+def _number(n: int) -> str:
+    out = ""
+    while n >= _BASE:
+        out += _DIGITS[_BASE + n % _BASE]
+        n //= _BASE
+    return out + _DIGITS[n]
+
+
+_SMALL = [_number(n) for n in range(_BASE * _BASE)]
+
+
+def encode_postings(found: list[tuple[int, int]]) -> str:
+    """[(page id, weight), ...] in page order → text (search.js's postings() decodes it)."""
+    out, previous = [], 0
+    for doc_id, weight in found:
+        gap = doc_id - previous
+        out.append(_SMALL[gap] if gap < len(_SMALL) else _number(gap))
+        out.append(_SMALL[weight] if weight < len(_SMALL) else _number(weight))
+        previous = doc_id
+    return "".join(out)
+
+
+def decode_postings(text: str) -> dict[int, int]:
+    """Text → {page id: weight}."""
+    numbers, n, scale = [], 0, 1
+    for char in text:
+        digit = _DIGITS.index(char)
+        if digit >= _BASE:
+            n += (digit - _BASE) * scale
+            scale *= _BASE
+        else:
+            numbers.append(n + digit * scale)
+            n, scale = 0, 1
+    out, doc_id = {}, 0
+    for i in range(0, len(numbers), 2):
+        doc_id += numbers[i]
+        out[doc_id] = numbers[i + 1]
+    return out
 
 
 def _json(value: object) -> str:
@@ -255,6 +337,35 @@ def query_terms(query: str) -> list[tuple[str, bool]]:
             words = [w for w in re.split(r"[._@'-]", run) if w]
             terms += [(w, last and k == len(words) - 1) for k, w in enumerate(words)]
     return list(dict.fromkeys(terms))
+
+
+def rank(load: Callable[[str], dict], query: str) -> tuple[list[int], bool]:
+    """search.js's rank(): (page ids best first, partial). `load(path)` reads a file under search/ ({}
+    when it is missing); a page must hold every term, or else the pages holding some are `partial`."""
+    terms, exact = query_terms(query), exact_key(query)
+    if not terms:
+        return [], False
+    meta = load("meta.json")
+    if meta.get("version") != VERSION:
+        raise ValueError(f"search index version {meta.get('version')}, not {VERSION}")
+    keys = [term_key(token, prefix) for token, prefix in terms] + ([exact] if len(exact) > 1 else [])
+    shards = {b: load(f"t/{b}.json") for b in dict.fromkeys(bucket(key, meta["buckets"]) for key in keys)}
+    found = {key: decode_postings(shards[bucket(key, meta["buckets"])].get(key, "")) for key in keys}
+    total: dict[int, float] = {}
+    hits: Counter = Counter()
+    for key in keys[:len(terms)]:
+        df = len(found[key])
+        idf = math.log(1 + (meta["pages"] - df + 0.5) / (df + 0.5))
+        for doc, weight in found[key].items():
+            total[doc] = total.get(doc, 0) + idf * weight / 10
+            hits[doc] += 1
+    every = [doc for doc in total if hits[doc] == len(terms)]
+    if len(exact) > 1:
+        for doc, bonus in found[exact].items():
+            if doc in total:
+                total[doc] += bonus
+    chosen = sorted(every or total, key=lambda doc: (-total[doc], doc))
+    return chosen, not every and bool(total)
 
 
 def opensearch_xml(site_title: str, site_url: str) -> str:

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-from generator.search import normalise, page_text, query_terms, tokens
+import json
+import math
+import random
+
+from generator.search import (Doc, _weights, bucket, build_search_files, decode_postings, encode_postings, exact_key,
+                              normalise, page_text, query_terms, rank, tokens)
 
 SAMPLES = ["ひきこもり", "引きこもり", "引き籠もり", "引籠り", "ヒキコモリ", "ﾋｷｺﾓﾘ", "家族の会", "家族会", "親の会",
            "ＬＩＮＥ相談", "LINEで相談", "メール", "24時間", "２４時間", "子ども", "子供", "駒ヶ根市", "駒ケ根",
@@ -44,6 +50,95 @@ def test_tokens_are_bigrams_for_japanese_and_words_for_latin():
 def test_page_text_drops_markup_and_keeps_words():
     text = page_text('---\ntitle: x\n---\n# テスト町 {#town}\n\n<p class="a">テスト&amp;<b>窓口</b></p>\n[リンク](x.md)\n')
     assert text == "テスト町 テスト& 窓口 リンク"
+
+
+# ---------------------------------------------------------------- unit: the index files (version 2)
+
+def loader(files: dict[str, str]):
+    """What search.js fetches, read from build_search_files' output ({} for a missing shard, as search.js)."""
+    return lambda path: json.loads(files.get(f"search/{path}", "{}"))
+
+
+def reference_rank(docs: list[Doc], query: str) -> list[int]:
+    """The ranking straight from each page's weights, with no index: a prefix term takes a page's best
+    weight among the tokens it starts (what version 1 computed by scanning a first-character shard)."""
+    bodies = [Counter(tokens(doc.body)) for doc in docs]
+    avg_len = sum(sum(b.values()) for b in bodies) / len(docs)
+    pages = [{t: max(1, round(w * 10)) for t, w in _weights(d, b, avg_len).items()} for d, b in zip(docs, bodies)]
+    terms, exact = query_terms(query), exact_key(query)
+    total, hits = {}, Counter()
+    for token, prefix in terms:
+        weights = {}
+        for doc, page in enumerate(pages):
+            found = [w for t, w in page.items() if t == token or (prefix and t[0] != "=" and t.startswith(token))]
+            if found:
+                weights[doc] = max(found)
+        idf = math.log(1 + (len(docs) - len(weights) + 0.5) / (len(weights) + 0.5))
+        for doc, weight in weights.items():
+            total[doc] = total.get(doc, 0) + idf * weight / 10
+            hits[doc] += 1
+    for doc, page in enumerate(pages):
+        if doc in total and exact in page:
+            total[doc] += page[exact]
+    every = [doc for doc in total if hits[doc] == len(terms)]
+    return sorted(every or total, key=lambda doc: (-total[doc], doc))
+
+
+def synthetic_docs(count: int = 400) -> list[Doc]:
+    """Pages of a few words: some in nearly every page (a frequent token), most in few."""
+    rng = random.Random(7)
+    common = ["ひきこもりの相談", "家族の会", "テスト窓口"]
+    rare = ["相手", "相模", "居場所", "オンライン", "LINE", "link", "lines", "24時間", "無料", "訪問"]
+    docs = []
+    for n in range(count):
+        words = [w for w in common if rng.random() < 0.9] + rng.sample(rare, rng.randint(0, 4))
+        body = "。".join(w for w in words for _ in range(rng.randint(1, 4)))  # each word as often as it happens to be
+        title = f"テスト{n}" + (rng.choice(rare) if rng.random() < 0.2 else "")
+        docs.append(Doc(url=f"t/{n}/", title=title, kind="案内", body=body, names=[f"てすと{n}"], exact=[f"てすと{n}"]))
+    return docs
+
+
+@pytest.mark.parametrize("buckets", [1, 3, 64])  # one shard, collisions, and about one key a shard
+def test_index_ranks_as_the_pages_weights_say(buckets):
+    docs = synthetic_docs()
+    files = build_search_files(docs, buckets=buckets)
+    load = loader(files)
+    assert json.loads(files["search/meta.json"]) == {"version": 2, "pages": len(docs), "buckets": buckets}
+    for query in ["ひきこもり", "相", "相談", "li", "LINE", "24時間", "家族の会", "テスト12", "てすと12", "居場所 無料", "存在しない"]:
+        results, _partial = rank(load, query)
+        assert results == reference_rank(docs, query), query
+    assert len(rank(load, "ひきこもり")[0]) > 300  # the frequent token is in most pages
+
+
+def test_one_character_query_matches_every_token_it_starts():
+    docs = [Doc(url=f"t/{n}/", title=f"テスト{n}", kind="案内", body=body)
+            for n, body in enumerate(["相談できます", "相手がいます", "話し相手", "居場所です", "LINEで話す", "リンクは link です"])]
+    load = loader(build_search_files(docs, buckets=4))
+    assert set(rank(load, "相")[0]) == {0, 1, 2}  # 相談, 相手, and 相 inside 話し相手
+    assert set(rank(load, "li")[0]) == {4, 5}     # the last Latin word is a prefix: line, link
+    assert set(rank(load, "line")[0]) == {4}
+    assert rank(load, "相手")[0][:1] in ([1], [2]) and set(rank(load, "相手")[0]) == {1, 2}
+
+
+def test_a_query_fetches_only_its_own_keys_shards():
+    docs = synthetic_docs()
+    files = build_search_files(docs, buckets=64)
+    fetched = []
+    base = loader(files)
+    rank(lambda path: fetched.append(path) or base(path), "ひきこもり")
+    keys = ["ひき", "きこ", "こも", "もり", "=ひきこもり"]
+    assert sorted(fetched) == sorted(["meta.json", *{f"t/{bucket(k, 64)}.json" for k in keys}])
+
+
+def test_postings_text_round_trips_and_needs_no_escaping():
+    rng = random.Random(3)
+    for _ in range(200):
+        pages = sorted(rng.sample(range(300_000), rng.randint(0, 60)))
+        found = [(page, rng.choice([1, 14, 44, 45, 72, 400, 2024, 99_999])) for page in pages]
+        text = encode_postings(found)
+        assert decode_postings(text) == dict(found)
+        assert json.dumps(text) == f'"{text}"' and text.isascii()
+    assert len(encode_postings([(n, 14) for n in range(0, 16000, 2)])) == 16000  # a page in two: 2 characters a page
 
 
 # ---------------------------------------------------------------- built site
@@ -138,6 +233,21 @@ def test_javascript_and_python_normalise_alike(search_page, server):  # noqa: F8
     assert js == [[normalise(s), tokens(s)] for s in SAMPLES]
     js_terms = search_page.evaluate("s => s.map(x => HubSearch.queryTerms(x))", SAMPLES)
     assert js_terms == [[[t, p] for t, p in query_terms(s)] for s in SAMPLES]
+    keys = ["ひき", "相*", "li*", "=いいじま", "𠮷野"]
+    assert search_page.evaluate("k => k.map(x => HubSearch.bucket(x, 4096))", keys) == [bucket(k, 4096) for k in keys]
+    text = encode_postings([(0, 14), (3, 400), (50, 1), (99_999, 72)])
+    assert search_page.evaluate("t => HubSearch.postings(t)", text) == {"0": 14, "3": 400, "50": 1, "99999": 72}
+
+
+def test_javascript_and_python_rank_alike(search_page, server, built_site):  # noqa: F811
+    def load(path: str) -> dict:
+        file = built_site / "search" / path
+        return json.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
+    search_page.goto(server + "/search/")
+    for query in ["ひきこもり", "相", "li", "LINE", "長野市", "家族の会 無料", "いいじま"]:
+        results, partial = rank(load, query)
+        js = search_page.evaluate("q => HubSearch.rank(q)", query)
+        assert js == {"results": results, "partial": partial}, query
 
 
 def test_every_town_is_first_by_kanji_and_by_kana(search_page, server):  # noqa: F811

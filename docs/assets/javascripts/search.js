@@ -1,7 +1,7 @@
 // Site search and "find by town": progressive enhancement, no third-party requests.
 // normalise()/tokens() mirror generator/search.py exactly (tests compare both on the same strings).
-// Nothing is fetched until the visitor types; then only the shards of the query's own tokens
-// (search/t/<bucket>.json) and one small file per shown result (search/d/<id>.json).
+// Nothing is fetched until the visitor types; then only the shards of the query's own keys
+// (search/t/<bucket>.json, bucket = a hash of the key) and one small file per shown result (search/d/<id>.json).
 (function () {
   "use strict";
 
@@ -56,7 +56,16 @@
     return terms;
   }
   function exactKey(text) { return "=" + (normalise(text).match(RUN) || []).join(""); }
-  function bucket(token, buckets) { return token.replace(/^=/, "").charCodeAt(0) % buckets; }
+  function bucket(key, buckets) {  // FNV-1a (32 bit) over the key's code points
+    var h = 0x811c9dc5;
+    for (var i = 0; i < key.length; i++) {
+      var c = key.codePointAt(i);
+      if (c > 0xffff) { i++; }
+      h = Math.imul(h ^ c, 0x01000193) >>> 0;
+    }
+    return h % buckets;
+  }
+  function termKey(term) { return term[1] ? term[0] + "*" : term[0]; }  // a prefix looks up `token*`
 
   // ------------------------------------------------------------ index access and ranking
   var script = document.currentScript;
@@ -71,49 +80,52 @@
     }
     return cache[path];
   }
-  function postings(flat) {  // [docDelta, weight, ...] → {doc: weight}
-    var map = {}, doc = 0;
-    for (var i = 0; i < flat.length; i += 2) { doc += flat[i]; map[doc] = flat[i + 1]; }
+  // Postings text (= generator/search.py encode_postings): per page, its id's distance from the previous
+  // one, then its weight, each in base 45 over "#" to "}" (no backslash): digits 0–44 end a number, 45–89 continue it.
+  function postings(text) {  // → {doc: weight}
+    var map = {}, numbers = [], n = 0, scale = 1, doc = 0, i;
+    for (i = 0; i < text.length; i++) {
+      var digit = text.charCodeAt(i) - 35;
+      if (digit > 57) { digit--; }  // after the backslash, which is never used
+      if (digit >= 45) { n += (digit - 45) * scale; scale *= 45; } else { numbers.push(n + digit * scale); n = 0; scale = 1; }
+    }
+    for (i = 0; i < numbers.length; i += 2) { doc += numbers[i]; map[doc] = numbers[i + 1]; }
     return map;
   }
   function rank(query) {
     var terms = queryTerms(query), exact = exactKey(query);
     if (!terms.length) { return Promise.resolve({ results: [], partial: false }); }
+    var keys = terms.map(termKey).concat(exact.length > 1 ? [exact] : []);
     return fetchJson("meta.json").then(function (meta) {
+      // an index of another version (a copy cached from before an update) cannot be read: say "try again later"
+      if (meta.version !== 2) { throw new Error("search index version " + meta.version); }
       var wanted = {};
-      terms.forEach(function (t) { wanted[bucket(t[0], meta.buckets)] = 1; });
-      if (exact.length > 1) { wanted[bucket(exact, meta.buckets)] = 1; }
+      keys.forEach(function (k) { wanted[bucket(k, meta.buckets)] = 1; });
       var names = Object.keys(wanted);
       return Promise.all(names.map(function (b) {
         return fetchJson("t/" + b + ".json").catch(function () { return {}; });
       })).then(function (loaded) {
-        var shards = {};
+        var shards = {}, found = {};
         names.forEach(function (b, i) { shards[b] = loaded[i]; });
-        return score(meta, shards, terms, exact);
+        keys.forEach(function (k) { found[k] = postings(shards[bucket(k, meta.buckets)][k] || ""); });
+        return score(meta, found, keys.slice(0, terms.length), exact);
       });
     });
   }
-  function score(meta, shards, terms, exact) {
+  // = generator/search.py rank(): BM25-like sum over the terms; pages holding every term first.
+  function score(meta, found, keys, exact) {
     var total = {}, hits = {};
-    terms.forEach(function (term) {
-      var shard = shards[bucket(term[0], meta.buckets)] || {}, weights = {};
-      Object.keys(shard).forEach(function (token) {
-        if (token === term[0] || (term[1] && token.charAt(0) !== "=" && token.indexOf(term[0]) === 0)) {
-          var map = postings(shard[token]);
-          Object.keys(map).forEach(function (d) { weights[d] = Math.max(weights[d] || 0, map[d]); });
-        }
-      });
-      var docs = Object.keys(weights), df = docs.length;
+    keys.forEach(function (key) {
+      var weights = found[key], docs = Object.keys(weights), df = docs.length;
       var idf = Math.log(1 + (meta.pages - df + 0.5) / (df + 0.5));
       docs.forEach(function (d) {
         total[d] = (total[d] || 0) + idf * weights[d] / 10;
         hits[d] = (hits[d] || 0) + 1;
       });
     });
-    var all = Object.keys(total), every = all.filter(function (d) { return hits[d] === terms.length; });
-    var exactShard = shards[bucket(exact, meta.buckets)] || {};
-    if (exact.length > 1 && exactShard[exact]) {
-      var bonus = postings(exactShard[exact]);
+    var all = Object.keys(total), every = all.filter(function (d) { return hits[d] === keys.length; });
+    if (exact.length > 1) {
+      var bonus = found[exact];
       Object.keys(bonus).forEach(function (d) { if (d in total) { total[d] += bonus[d]; } });
     }
     var chosen = every.length ? every : all;
@@ -286,7 +298,7 @@
     box.hidden = false;
   }
 
-  window.HubSearch = { normalise: normalise, tokens: tokens, queryTerms: queryTerms, exactKey: exactKey, rank: rank };
+  window.HubSearch = { normalise: normalise, tokens: tokens, queryTerms: queryTerms, exactKey: exactKey, bucket: bucket, postings: postings, rank: rank };
 
   function init() {
     var form = document.querySelector("form[data-hub-search]");
