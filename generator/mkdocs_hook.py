@@ -1,4 +1,6 @@
-"""MkDocs adapter: runs the generator and hands its pages to MkDocs. Event handlers only.
+"""MkDocs adapter: runs the generator and hands its pages to MkDocs. Event handlers, and the small classes
+that hand over the pages: `StreamedPages`/`StreamedFile` (a build: rendered on the other core as MkDocs
+reads them) and `PreviewPages` (`mkdocs serve --dirty`: only what an edit changed is rendered again).
 
 Everything essential lives in `generator.pipeline` and `generator.export`; a successor engine that
 ignores hooks can build the same site from `python -m generator pages docs-generated/` and
@@ -55,6 +57,7 @@ def on_shutdown():
 
 _published: list = []  # the files beside the pages: made in the background (build) or on demand (serve)
 _staging: list = []  # where the background writes them on a build
+_background: list = []  # the process that renders and writes on a build
 
 
 def on_config(config):
@@ -82,7 +85,7 @@ def on_config(config):
         pages = StreamedPages(plan.paths, stream)
         _pages[:] = [pages]
         _published[:] = [lambda: (pages.finish(), stream.result())[1]]
-        _staging[:] = [staging]
+        _staging[:], _background[:] = [staging], [stream]
     else:  # `serve` runs threads, which forbid forking: here, one after the other
         pages = plan.render_all()
         _pages[:] = [pages]
@@ -222,6 +225,8 @@ def on_post_build(config):
 
 
 def on_build_error(error):
+    for background in _background:
+        background.stop()
     for staging in _staging:
         shutil.rmtree(staging, ignore_errors=True)
 

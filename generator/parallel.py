@@ -62,6 +62,12 @@ class InBackground:
         return value
 
 
+    def stop(self) -> None:
+        """End it now (the build failed elsewhere): it must not go on writing."""
+        self._process.terminate()
+        self._process.join()
+
+
 def _send_result(make: Callable[[], object], send) -> None:  # noqa: ANN001 - a multiprocessing Connection
     try:
         send.send((True, make()))

@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import phonenumbers
