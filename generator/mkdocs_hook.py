@@ -28,11 +28,13 @@ from generator.export import move_files, write_files  # noqa: E402
 from generator.harden import add_csp  # noqa: E402
 from generator.parallel import Streamed, can_fork, stay_on_this_core  # noqa: E402
 from generator.pipeline import base_url, pages_then_published, plan_site, published_files  # noqa: E402
+from generator.index import Index  # noqa: E402
 from generator.problems import InvalidData  # noqa: E402
+from generator.render import PagePlan  # noqa: E402
 from generator.search import page_title  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.generator")
-_pages: list = []  # the generated pages: a dict of texts, or StreamedPages on a build
+_build: list = []  # how this build makes its pages and published files: StreamedBuild or SerialBuild
 _serving = False  # `mkdocs serve` injects its own inline live-reload script: no CSP there
 _preview: list = []  # `mkdocs serve --dirty`: the folder of generated pages, kept between rebuilds
 
@@ -55,11 +57,6 @@ def on_shutdown():
     stay_on_this_core(False)
 
 
-_published: list = []  # the files beside the pages: made in the background (build) or on demand (serve)
-_staging: list = []  # where the background writes them on a build
-_background: list = []  # the process that renders and writes on a build
-
-
 def on_config(config):
     site_url = base_url(config["site_url"])
     try:
@@ -69,44 +66,71 @@ def on_config(config):
     for problem in registry.problems:  # warnings only here; INFO so that --strict still builds
         log.info(problem.format())
     docs_dir = Path(config["docs_dir"])
-    if can_fork():
-        # On a build, the other core renders the pages in the order MkDocs reads them, then makes the map and
-        # search data, open data and the sitemap while MkDocs finishes (those need nothing MkDocs makes).
-        # It also writes those files (into a folder beside the site, as MkDocs empties the site's folder first).
-        site_dir = Path(config["site_dir"])
-        site_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".hub-published-", dir=site_dir.parent))
-
-        def produce(emit):
-            write_files(pages_then_published(plan, index, docs_dir, site_url, emit), staging)
-            return staging
-
-        stream = Streamed(produce)
-        pages = StreamedPages(plan.paths, stream)
-        _pages[:] = [pages]
-        _published[:] = [lambda: (pages.finish(), stream.result())[1]]
-        _staging[:], _background[:] = [staging], [stream]
-    else:  # `serve` runs threads, which forbid forking: here, one after the other
-        pages = plan.render_all()
-        _pages[:] = [pages]
-        _published[:] = [functools.partial(published_files, index, pages, docs_dir, site_url)]
+    # `serve` runs threads, which forbid forking: there, one thing after the other
+    make = StreamedBuild if can_fork() else SerialBuild
+    _build[:] = [make(plan, index, docs_dir, site_url, Path(config["site_dir"]))]
     return config
 
 
 def on_files(files: Files, config) -> Files:
-    pages = _pages[0]
-    sources = _preview[0].update(pages, config) if _preview else {}
-    for path in pages if isinstance(pages, dict) else pages.paths:
+    build = _build[0]
+    sources = _preview[0].update(build.pages, config) if _preview else {}
+    for path in build.paths:
         existing = files.get_file_from_path(path)
         if existing is not None:
             raise PluginError(f"docs/{path} would be overwritten by a generated page; rename or remove it")
         if path in sources:
             files.append(File.generated(config, path, abs_src_path=str(sources[path])))
-        elif isinstance(pages, StreamedPages):
-            files.append(StreamedFile(config, path, pages))
         else:
-            files.append(File.generated(config, path, content=pages[path]))
+            files.append(build.file(config, path))
     return files
+
+
+class SerialBuild:
+    """Pages rendered here before MkDocs reads them; the published files made and written after the pages."""
+
+    def __init__(self, plan: PagePlan, index: Index, docs_dir: Path, site_url: str, site_dir: Path):
+        self.pages = plan.render_all()
+        self.paths = list(self.pages)
+        self._publish = functools.partial(published_files, index, self.pages, docs_dir, site_url)
+
+    def file(self, config, path: str) -> File:
+        return File.generated(config, path, content=self.pages[path])
+
+    def finish(self, site_dir: Path) -> None:
+        write_files(self._publish(), site_dir)
+
+    def abandon(self) -> None:
+        pass
+
+
+class StreamedBuild:
+    """The other core renders the pages in the order MkDocs reads them, then makes the map and search data, open
+    data and the sitemap while MkDocs finishes (those need nothing MkDocs makes), and writes them into a folder
+    beside the site (MkDocs empties the site's folder first); they are moved in at the end."""
+
+    def __init__(self, plan: PagePlan, index: Index, docs_dir: Path, site_url: str, site_dir: Path):
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        self._staging = Path(tempfile.mkdtemp(prefix=".hub-published-", dir=site_dir.parent))
+
+        def produce(emit):
+            write_files(pages_then_published(plan, index, docs_dir, site_url, emit), self._staging)
+
+        self._stream = Streamed(produce)
+        self.pages = StreamedPages(plan.paths, self._stream)
+        self.paths = plan.paths
+
+    def file(self, config, path: str) -> File:
+        return StreamedFile(config, path, self.pages)
+
+    def finish(self, site_dir: Path) -> None:
+        self.pages.finish()
+        self._stream.result()
+        move_files(self._staging, site_dir)  # last, so that the sitemap replaces MkDocs' own
+
+    def abandon(self) -> None:
+        self._stream.stop()
+        shutil.rmtree(self._staging, ignore_errors=True)
 
 
 class StreamedPages:
@@ -215,20 +239,14 @@ class PreviewPages:
 
 def on_post_build(config):
     try:
-        made = _published[0]()
+        _build[0].finish(Path(config["site_dir"]))
     except RuntimeError as exc:
         raise PluginError(f"公開用のファイルを作れませんでした (could not make the published files):\n{exc}") from None
-    if isinstance(made, Path):  # written on the other core: moved in last, so the sitemap replaces MkDocs' own
-        move_files(made, Path(config["site_dir"]))
-    else:
-        write_files(made, Path(config["site_dir"]))
 
 
 def on_build_error(error):
-    for background in _background:
-        background.stop()
-    for staging in _staging:
-        shutil.rmtree(staging, ignore_errors=True)
+    for build in _build:
+        build.abandon()
 
 
 def on_serve(server, config, builder):
