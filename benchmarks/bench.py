@@ -155,6 +155,7 @@ def transferred(site: Path, urls: dict[str, str]) -> dict[str, float]:
             requested: set[str] = set()
             page.on("request", lambda request: requested.add(request.url))
             page.goto(base + url.removesuffix("#show"), wait_until="networkidle")
+            requested.add(page.url)  # the page itself, whose request event a fresh browser sometimes misses
             if url.endswith("#show"):
                 page.click(".hub-map__show")
                 page.wait_for_selector(".hub-map__canvas:not([hidden])", timeout=60_000)
