@@ -51,16 +51,20 @@ class InBackground:
         self._send.close()
 
     def result(self) -> object:
+        return self._finish(*self._read())
+
+    def _read(self) -> tuple[object, object]:
         try:
-            ok, value = self._receive.recv()
+            return self._receive.recv()
         except EOFError:  # it died without a word
             self._process.join()
-            ok, value = False, f"the background process ended with code {self._process.exitcode}"
+            return False, f"the background process ended with code {self._process.exitcode}"
+
+    def _finish(self, ok: object, value: object) -> object:
         self._process.join()
         if not ok:
             raise RuntimeError(value)
         return value
-
 
     def stop(self) -> None:
         """End it now (the build failed elsewhere): it must not go on writing."""
@@ -89,13 +93,6 @@ class Streamed(InBackground):
     def _emit(self, item: object) -> None:  # runs in the child, which inherited the pipe's sending end
         self._send.send((_ITEM, item))
 
-    def _read(self) -> tuple[object, object]:
-        try:
-            return self._receive.recv()
-        except EOFError:  # it died without a word
-            self._process.join()
-            return False, f"the background process ended with code {self._process.exitcode}"
-
     def next_item(self) -> object:
         """The next emitted item; RuntimeError if `produce` failed or ended first."""
         if self._final is None:
@@ -107,15 +104,11 @@ class Streamed(InBackground):
         raise RuntimeError("the background process ended before it sent everything" if ok else value)
 
     def result(self) -> object:
-        while self._final is None:
+        while self._final is None:  # items nobody read are passed over
             tag, value = self._read()
             if tag != _ITEM:
                 self._final = (bool(tag), value)
-        self._process.join()
-        ok, value = self._final
-        if not ok:
-            raise RuntimeError(value)
-        return value
+        return self._finish(*self._final)
 
 
 def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
