@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .load import Document, LoadError, dotted, load_file
 from .models import (LISTING_KINDS, FamilyGroup, Ibasho, Listing, Message, MunicipalitiesFile,
-                     Municipality, Region, RegionsFile, Site, ToneFile, Window)
+                     Municipality, Region, RegionsFile, Site, ToneFile, Window, source_date)
 from .parallel import fork_map
 from .problems import Problem, sort_problems
 
@@ -288,6 +288,11 @@ def _check_listing(doc: Document, listing: Listing, reg: Registry, today: dt.dat
         err(("location",), "location-without-municipality",
             "所在地を書くときは municipality も書いてください (a location needs a municipality)")
 
+    if coarse := _coarser_source_date(listing):
+        err(("last_verified",), "date-too-precise",
+            f"情報確認日が出典の日付より細かくなっています。出典のとおり '{coarse}' と書いてください "
+            f"(last_verified is more precise than its source's date: write '{coarse}')")
+
     age = (today - listing.last_verified).days
     if age > STALE_AFTER_DAYS and listing.closed is None:  # nobody needs to re-check a closed place
         line, col = doc.position(("last_verified",))
@@ -295,6 +300,16 @@ def _check_listing(doc: Document, listing: Listing, reg: Registry, today: dt.dat
                                         f"情報確認日から {age // 30} か月以上たっています。内容を確認してください "
                                         f"(last verified more than 12 months ago): '{listing.last_verified}'"))
     _check_tone(doc, listing, reg, problems)
+
+
+def _coarser_source_date(listing: Listing) -> str | None:
+    """The source's own date when `last_verified` is finer than every source date it agrees with:
+    a source dated 2020-11 cannot give 2020-11-01 (that day would be invented)."""
+    verified = listing.last_verified.isoformat()
+    agreeing = [d for s in listing.source if (d := source_date(s.date)) and verified.startswith(d.isoformat())]
+    if agreeing and all(listing.last_verified.finer_than(d) for d in agreeing):
+        return max(agreeing, key=lambda d: len(d.isoformat())).isoformat()
+    return None
 
 
 def _check_ids_across_kinds(reg: Registry, problems: list[Problem]) -> None:

@@ -122,6 +122,11 @@ class Entry:
         return distance_km(point[0], point[1], town.lat, town.lon) if point else float("inf")
 
     @cached_property
+    def contactable(self) -> bool:
+        """A resident can reach it directly: a phone number, or a way that needs no call."""
+        return bool(self.listing.contacts.phones) or self.no_phone
+
+    @cached_property
     def for_everyone(self) -> bool:
         """Anyone in the prefecture may use it, wherever they live."""
         listing = self.listing
@@ -160,6 +165,17 @@ class TownView:
     totals: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # listings located in the town, by kind
     health_office: bool = False  # the region's 保健福祉事務所 covers this town
+
+    @property
+    def coverage(self) -> str:
+        """What the town has nearest to hand: "own" (a window located in the town that can be reached directly),
+        "region" (a window elsewhere that names the town or its region), or "none" (prefecture-wide and national only)."""
+        if any(e.listing.municipality == self.town.code and e.contactable for e in self.own):
+            return "own"
+        if any(e.contactable for e in self.own) or any(
+                self.region.id in e.listing.service_area and e.contactable for e in self.wide):
+            return "region"
+        return "none"
 
     def more(self, section: str) -> int:
         """How many of the section's listings the page leaves to the list pages."""
@@ -203,6 +219,16 @@ class Index:
         everyone = [e for e in entries if e.for_everyone]
         rest = [e for e in entries if not e.for_everyone]
         return (everyone + rest)[:HIGHLIGHT_CARDS], len(entries)
+
+    def coverage_counts(self) -> dict[str, int]:
+        """How many towns have a window of their own, of their region only, or neither (`TownView.coverage`)."""
+        counts = {"own": 0, "region": 0, "none": 0}
+        for view in self.towns.values():
+            counts[view.coverage] += 1
+        return counts
+
+    def fresh_entries(self) -> list[Entry]:
+        return [e for e in self.all_entries if not e.stale]
 
     def stale_entries(self) -> list[Entry]:
         return sorted((e for e in self.all_entries if e.stale), key=lambda e: e.listing.last_verified)
@@ -287,6 +313,7 @@ def _town_view(index: Index, town: Municipality, candidates: dict[str, _Candidat
     nearby = {kind: nearest(e for e in candidates[kind].for_town(town)
                             if e.accepts(town) or (e.town is not None and e.town.region == town.region))
               for kind in ("ibasho", "family-groups")}
+    view.own.sort(key=lambda e: e.listing.municipality != town.code)  # stable: located here first, then those naming it
     sections = {"elsewhere": nearest(elsewhere), "ibasho": nearby["ibasho"], "family_groups": nearby["family-groups"]}
     seen, no_phone = set(), []
     for entry in view.own + sections["elsewhere"] + view.wide + sections["ibasho"] + sections["family_groups"] + view.national:

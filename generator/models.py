@@ -13,7 +13,8 @@ import re
 from typing import Annotated, Literal
 
 import phonenumbers
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator,
+                      WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
 # ---------------------------------------------------------------- field types
@@ -81,12 +82,87 @@ def _check_not_future(value: dt.date) -> dt.date:
     return value
 
 
+class PartialDate(dt.date):
+    """A date as precise as its source: 2020-11-01, 2020-11 (a month) or 2020 (a year).
+
+    It is a `datetime.date` (the earliest day it could be, so age and staleness err on the old side) that
+    remembers its precision: pages say 「2020年11月」 or 「2020年ごろ」 and files write `2020-11`, never an
+    invented day such as 2020-11-01.
+    """
+
+    precision: str  # "day" | "month" | "year"
+
+    def __new__(cls, year: int, month: int = 1, day: int = 1, precision: str = "day") -> "PartialDate":
+        self = super().__new__(cls, year, month, day)
+        self.precision = precision
+        return self
+
+    @classmethod
+    def parse(cls, value: object) -> "PartialDate":
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", str(value).strip())
+        if not match:
+            raise ValueError(value)
+        year, month, day = match.groups()
+        precision = "day" if day else "month" if month else "year"
+        return cls(int(year), int(month or 1), int(day or 1), precision)
+
+    def isoformat(self) -> str:
+        return {"day": super().isoformat(), "month": f"{self.year:04d}-{self.month:02d}",
+                "year": f"{self.year:04d}"}[self.precision]
+
+    __str__ = isoformat
+
+    def __repr__(self) -> str:
+        return f"PartialDate({self.isoformat()!r})"
+
+    def __reduce__(self):  # pickled across the build's worker processes
+        return (PartialDate.parse, (self.isoformat(),))
+
+    def finer_than(self, other: "PartialDate") -> bool:
+        order = ("year", "month", "day")
+        return order.index(self.precision) > order.index(other.precision)
+
+
+_PARTIAL_DATE_PREFIX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?![\d-])")
+
+
+def source_date(text: str | None) -> PartialDate | None:
+    """The date a source states, read from the start of its free text ('2019-07 (URL path)' → 2019-07)."""
+    match = _PARTIAL_DATE_PREFIX.match(text or "")
+    if not match:
+        return None
+    try:
+        return PartialDate.parse(match.group(0))
+    except ValueError:
+        return None
+
+
+def _parse_partial_date(value: object) -> PartialDate:
+    try:
+        parsed = PartialDate.parse(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "date-invalid", "日付は 2026-04-01、2026-04 (月まで) か 2026 (年まで) のように書いてください "
+            "(write a date as YYYY-MM-DD, YYYY-MM or YYYY, as precise as the source)") from None
+    return _check_not_future(parsed)
+
+
 Phone = Annotated[str, AfterValidator(_check_phone)]
 HttpsUrl = Annotated[str, AfterValidator(_check_https)]
 SourceUrl = Annotated[str, AfterValidator(_check_source_url)]
 Email = Annotated[str, AfterValidator(_check_email)]
 Time = Annotated[str, AfterValidator(_check_time), Field(examples=["08:30"])]
 PastDate = Annotated[dt.date, AfterValidator(_check_not_future)]
+# As precise as the source: 2020-11-01, 2020-11 or 2020.
+SourcePrecisionDate = Annotated[
+    PartialDate, PlainValidator(_parse_partial_date), PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "examples": ["2026-04-01", "2020-11"]})]
 Text = Annotated[str, Field(min_length=1)]
 MunicipalityCode = Annotated[str, Field(pattern=r"^\d{6}$")]
 # A source's date is whatever the source states ("2020頃" too); an unquoted YAML date is read as text.
@@ -106,13 +182,26 @@ class Strict(BaseModel):
 
 # ---------------------------------------------------------------- shared parts
 
+class Via(Strict):
+    """A compilation the source was read through (e.g. an open dataset that copied an official list).
+    Credited wherever the source is shown, as its licence asks."""
+
+    name: Text = Field(description="経由した資料・データの名前と運営者 (例: くらし支援ナビ（運営: JUNKBRANDING）)")
+    url: SourceUrl | None = Field(None, description="その資料・データの URL")
+    license: str | None = Field(None, description="そのデータのライセンス (例: CC BY 4.0)")
+
+
 class SourceRef(Strict):
     """Where a fact comes from. Real listings always name a public page or a dated confirmation."""
 
     title: str | None = Field(None, description="資料名 (title of the source)")
     url: SourceUrl | None = Field(None, description="資料の URL (address of the source)")
     date: DateText | None = Field(None, description="資料の日付 (date as the source states it)")
-    note: str | None = Field(None, description="補足 (e.g. 2026年11月に町の担当者が電話で確認)")
+    note: str | None = Field(None, description="補足。ページに表示されます (e.g. 2026年11月に町の担当者が電話で確認)")
+    via: Via | None = Field(None, description="この出典を別の資料・データ経由で読んだときの、その資料 (クレジットを表示します)")
+    maintainer_note: str | None = Field(
+        None, exclude=True,
+        description="管理者むけのメモ (どの参照データの行か、使ってはいけない番号など)。ページ・オープンデータ・チラシには出ません")
 
     @model_validator(mode="after")
     def _url_or_note(self) -> "SourceRef":
@@ -177,11 +266,24 @@ class Schedule(Strict):
 
 class PhoneContact(Strict):
     number: Phone = Field(description="電話番号 (例: 026-000-0000)")
-    label: str | None = Field(None, description="用途 (例: 子ども専用)")
+    label: str | None = Field(None, description="用途 (例: 子ども専用、岡谷市役所の代表番号)")
+    representative: bool = Field(
+        False, description="市役所・役場などの代表番号か (true なら label と ask_for が必要です)")
+    ask_for: str | None = Field(
+        None, description="代表番号で、何につないでもらうか (例: まいさぽ (生活就労支援センター))。ページに「『…をお願いします』と伝えてください」と出ます")
     extension: str | None = Field(None, pattern=r"^\d{1,6}$", description="内線番号")
     hours: list[TimeSlot] = Field(default_factory=list, description="この番号の受付時間")
     hours_note: str | None = Field(None, description="受付時間の補足")
     toll_free: bool | None = Field(None, description="通話料無料か")
+
+    @model_validator(mode="after")
+    def _representative_says_what(self) -> "PhoneContact":
+        if self.representative and not (self.label and self.ask_for):
+            raise PydanticCustomError(
+                "representative-unlabelled",
+                "代表番号には label (何の番号か) と ask_for (何につないでもらうか) を書いてください "
+                "(a representative number needs a label and ask_for)")
+        return self
 
 
 class LineContact(Strict):
@@ -243,9 +345,12 @@ class Listing(Strict):
     languages: list[str] = Field(default_factory=lambda: ["ja"], description="使える言語 (ISO 639-1 の記号。例: ja, en)")
     accessibility: str | None = Field(None, description="バリアフリー・配慮 (例: 車いすで入れます)")
     description: Text = Field(description="説明 (やさしい言葉で)")
-    last_verified: PastDate = Field(description="情報確認日 (出典でその事実が確認できた日)")
+    last_verified: SourcePrecisionDate = Field(
+        description="情報確認日 (出典でその事実が確認できた日。出典に日付がなければ 2020-11 や 2020 のように、わかる精度で)")
     source: Sources
     updated_by: str | None = Field(None, description="更新した人・部署")
+    maintainer_note: str | None = Field(
+        None, exclude=True, description="管理者むけのメモ。ページ・オープンデータ・チラシには出ません")
     closed: Closure | None = Field(
         None, description="掲載終了。書くと一覧・地図から外れ、ページに終了のお知らせを表示します")
 
@@ -306,6 +411,19 @@ class Message(Strict):
 
 # ---------------------------------------------------------------- places and site
 
+class TownHall(Strict):
+    """The town's 役場・市役所: the door to ask for when the right window is unknown."""
+
+    name: Text = Field(description="名称 (例: 麻績村役場)")
+    phone: Phone = Field(description="代表電話番号")
+    postal_code: str | None = Field(None, pattern=r"^\d{3}-\d{4}$", description="郵便番号")
+    address: str | None = Field(None, description="住所")
+    hours: str | None = Field(None, description="受付時間 (出典の表記のまま)")
+    closed: str | None = Field(None, description="休み (出典の表記のまま)")
+    last_verified: SourcePrecisionDate = Field(description="情報確認日")
+    source: Sources
+
+
 class Municipality(Strict):
     code: MunicipalityCode = Field(description="全国地方公共団体コード (6桁)")
     name: Text = Field(description="市町村名")
@@ -318,6 +436,7 @@ class Municipality(Strict):
     lon: float = Field(description="代表点の経度")
     # As the source lists it: three village sites still had no https (see ../shared/reference/).
     website: SourceUrl = Field(description="公式サイト")
+    town_hall: TownHall | None = Field(None, description="役場・市役所の代表番号と所在地")
     source: Sources
 
 

@@ -28,7 +28,7 @@ from .flyers import PHONES_PER_ROW, flyer_makers, no_phone_ways, opening_slots
 from .index import KIND_LABELS, Index, region_calendar_path
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
-from .models import PhoneContact, TimeSlot
+from .models import PhoneContact, SourceRef, TimeSlot
 from .parallel import fork_map
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -109,14 +109,34 @@ def slot_ja(slot: TimeSlot) -> str:
     return text
 
 
-def tel_uri(phone: PhoneContact) -> str:
-    parsed = phonenumbers.parse(phone.number, "JP")
-    uri = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.RFC3966)
-    return uri + (f";ext={phone.extension}" if phone.extension else "")
+def tel_uri(phone: PhoneContact | str) -> str:
+    number, extension = (phone, None) if isinstance(phone, str) else (phone.number, phone.extension)
+    uri = phonenumbers.format_number(phonenumbers.parse(number, "JP"), phonenumbers.PhoneNumberFormat.RFC3966)
+    return uri + (f";ext={extension}" if extension else "")
 
 
 def date_ja(value: dt.date) -> str:
+    """As precise as the date is: 2020年11月1日, 2020年11月 (a month), 2020年ごろ (a year); never an invented day."""
+    precision = getattr(value, "precision", "day")
+    if precision == "year":
+        return f"{value.year}年ごろ"
+    if precision == "month":
+        return f"{value.year}年{value.month}月"
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def phone_advice(phone: PhoneContact) -> str | None:
+    """What to say when the number is a town hall's main line: for someone who finds phoning hard, this matters."""
+    if not phone.representative:
+        return None
+    return f"{phone.label}です。「{phone.ask_for}をお願いします」と伝えてください。"
+
+
+def via_credit(source: SourceRef) -> str | None:
+    """「くらし支援ナビ（運営: JUNKBRANDING）経由、CC BY 4.0」: the credit a compilation's licence asks for."""
+    if source.via is None:
+        return None
+    return f"{source.via.name} のデータ経由" + (f"、{source.via.license}" if source.via.license else "")
 
 
 def months_since(value: dt.date, today: dt.date) -> int:
@@ -151,7 +171,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
                       bytecode_cache=_BYTECODE, comment_start_string="{##", comment_end_string="##}",
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
-                       date_ja=date_ja)
+                       date_ja=date_ja, phone_advice=phone_advice, via_credit=via_credit)
     site = index.registry.site
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
