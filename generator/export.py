@@ -64,6 +64,9 @@ class About(Strict):
     license: str = Field(description="ライセンス")
     license_url: str | None = Field(description="ライセンスの説明のページ")
     attribution: str = Field(description="使うときの出典の表示の例")
+    credits: list[str] = Field(
+        default_factory=list,
+        description="出典の一部を経由して読んだ資料・データと、そのライセンス (それぞれの出典の source[].via にもあります)")
     documentation: str = Field(description="各項目の説明のページ (/open-data/)")
     json_schema: str = Field(description="このファイルの JSON Schema")
     api_version: Literal["v1"] = Field(description="形式の版。互換性のない変更は v2 として別に公開します")
@@ -185,6 +188,18 @@ def schema_of(name: str, site_url: str) -> dict[str, Any]:
     return schema
 
 
+def via_credits(index: Index) -> list[str]:
+    """One line per compilation that sources were read through, as its licence asks to be credited."""
+    vias = {}
+    sources = [s for _, listing in index.registry.all_listings() for s in listing.source]
+    sources += [s for town in index.registry.municipalities.values() if town.town_hall for s in town.town_hall.source]
+    for source in sources:
+        if source.via is not None:
+            vias.setdefault(source.via.name, source.via)
+    return [f"{via.name}" + (f" ({via.license})" if via.license else "") + (f": {via.url}" if via.url else "")
+            for via in vias.values()]
+
+
 # ---------------------------------------------------------------- builders
 
 class Exporter:
@@ -200,6 +215,7 @@ class Exporter:
         return About(title=f"{self.site.title}: {title}", license=self.site.license,
                      license_url=licence_url(self.site.license),
                      attribution=f"{self.site.title} ({self.url or self.site.repository})",
+                     credits=via_credits(self.index),
                      documentation=f"{self.url}open-data/", json_schema=f"{self.url}{API}schemas/{name}.schema.json",
                      api_version="v1")
 
@@ -436,6 +452,6 @@ def open_data_pages(index: Index, site_url: str) -> dict[str, str]:
         geo_fields=field_rows(GeoProperties, "properties."), csv_columns=sheet.COLUMNS,
         hsds_tables=hsds_tables, calendars=calendars, region_calendars=[
             (r, region_calendar_path(r), len(region_entries(index, r))) for r in index.registry.regions.values()],
-        schemas=list(SCHEMAS), counts={k: len(v) for k, v in index.entries.items()})
+        schemas=list(SCHEMAS), counts={k: len(v) for k, v in index.entries.items()}, credits=via_credits(index))
     return {path: text}
 

@@ -47,6 +47,7 @@ class Entry:
     town: Municipality | None
     region: Region | None
     stale: bool
+    area_names: tuple[str, ...] = ()  # the towns it names as its service area, when that says more than its own town
 
     @property
     def id(self) -> str:
@@ -246,7 +247,7 @@ def build_index(reg: Registry, today: dt.date | None = None) -> Index:
         stale = (today - listing.last_verified).days > STALE_AFTER_DAYS
         # A closed listing keeps its page (printed QR codes point at it) but leaves every list and map.
         bucket = index.closed if listing.closed else index.entries.setdefault(kind, [])
-        bucket.append(Entry(kind, listing, town, region, stale and not listing.closed))
+        bucket.append(Entry(kind, listing, town, region, stale and not listing.closed, _area_names(listing, reg)))
     for kind in ("windows", "ibasho", "family-groups"):
         index.entries.setdefault(kind, []).sort(
             key=lambda e: (_LEVEL_ORDER.get(e.level or "", 0), e.listing.municipality or "999999", e.listing.name_kana))
@@ -254,6 +255,14 @@ def build_index(reg: Registry, today: dt.date | None = None) -> Index:
     for town in reg.municipalities.values():
         index.towns[town.code] = _town_view(index, town, candidates)
     return index
+
+
+def _area_names(listing: Listing, reg: Registry) -> tuple[str, ...]:
+    """「麻績村・生坂村・…」 for a window that serves named towns from elsewhere, so a resident sees it is theirs."""
+    area = listing.service_area
+    if not all(code in reg.municipalities for code in area) or area == [listing.municipality]:
+        return ()
+    return tuple(reg.municipalities[code].name for code in area)
 
 
 @dataclass
