@@ -18,7 +18,7 @@ from typing import Callable
 import segno
 from markupsafe import Markup
 
-from .index import WIDE_LEVELS, Entry, Index, TownView
+from .index import Entry, Index, TownView
 from .models import Municipality, Region, TimeSlot
 
 # What fits is counted in text lines of the tables' body size (about 5 mm each on paper). Measured in
@@ -28,6 +28,7 @@ from .models import Municipality, Region, TimeSlot
 LINES_TOTAL = 31
 CAPS = {"own": 4, "no_phone": 3, "wide": 2, "nearby": 3, "national": 6}
 PRIORITY = ("own", "no_phone", "wide", "nearby", "national")
+TOWN_HALL_LINES = 2  # a town's flyer also gives its 役場・市役所 main number, in one short note
 PHONES_PER_ROW = 2
 SLOTS_PER_ROW = 2
 NAME_CHARS = 16    # characters of a name per line in the first column
@@ -84,7 +85,8 @@ def row_lines(entry: Entry, slot_text: SlotText) -> int:
     contact = 0.0
     for phone in listing.contacts.phones[:PHONES_PER_ROW]:
         # a phone number is set larger; its label shares the line, and wraps when long
-        contact += 1.25 + (_lines(phone.label, LABEL_CHARS) - 1 if phone.label else 0)
+        label = phone.advice or phone.label
+        contact += 1.25 + (_lines(label, LABEL_CHARS) - 1 if label else 0)
     contact += sum(_lines(f"{label}: {value}", WAY_CHARS) for label, value in no_phone_ways(entry))
     hours = sum(_lines(slot_text(slot), HOURS_CHARS) for slot in opening_slots(entry))
     return int(max(name, contact or 1, hours) + 0.99)
@@ -152,7 +154,8 @@ def town_flyer(index: Index, view: TownView, base: str, slot_text: SlotText) -> 
                   "nearby": _without(nearby, seen), "national": _without(view.national, seen)}
     page = f"municipalities/{town.code}/"
     return Flyer(path=f"flyers/{town.code}.md", name=town.name, region=view.region, page=page, url=base + page,
-                 qr=qr_svg(base + page, f"{town.name}のページ ({base + page})"), sections=allocate(candidates, slot_text),
+                 qr=qr_svg(base + page, f"{town.name}のページ ({base + page})"),
+                 sections=allocate(candidates, slot_text, LINES_TOTAL - (TOWN_HALL_LINES if town.town_hall else 0)),
                  town=town, health_office=view.health_office, printed=index.today)
 
 
@@ -161,7 +164,9 @@ def region_flyer(index: Index, region: Region, base: str, slot_text: SlotText) -
     towns = [reg.municipalities[c] for c in region.municipalities]
     codes = set(region.municipalities)
     # Windows in the region's towns; wide-area windows get their own section.
-    own = [e for e in index.in_region(region, "windows") if e.level not in WIDE_LEVELS and e.level != "national"]
+    # Windows in the region's towns or serving them by name (a regional まいさぽ); wide-area ones get their own section.
+    own = [e for e in index.in_region(region, "windows") if e.level != "national"
+           and "prefecture" not in e.listing.service_area and region.id not in e.listing.service_area]
     national = [e for e in index.entries["windows"] if e.level == "national"]
     # Ways without a phone call that every town of the region may use (so: not a single town's own).
     no_phone = [e for e in index.wide_for_region(region) + national

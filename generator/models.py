@@ -276,6 +276,13 @@ class PhoneContact(Strict):
     hours_note: str | None = Field(None, description="受付時間の補足")
     toll_free: bool | None = Field(None, description="通話料無料か")
 
+    @property
+    def advice(self) -> str | None:
+        """What to say when the number is a town hall's main line: for someone who finds phoning hard, it matters."""
+        if not self.representative:
+            return None
+        return f"{self.label}です。「{self.ask_for}をお願いします」と伝えてください。"
+
     @model_validator(mode="after")
     def _representative_says_what(self) -> "PhoneContact":
         if self.representative and not (self.label and self.ask_for):

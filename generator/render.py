@@ -125,13 +125,6 @@ def date_ja(value: dt.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def phone_advice(phone: PhoneContact) -> str | None:
-    """What to say when the number is a town hall's main line: for someone who finds phoning hard, this matters."""
-    if not phone.representative:
-        return None
-    return f"{phone.label}です。「{phone.ask_for}をお願いします」と伝えてください。"
-
-
 def via_credit(source: SourceRef) -> str | None:
     """「くらし支援ナビ（運営: JUNKBRANDING）経由、CC BY 4.0」: the credit a compilation's licence asks for."""
     if source.via is None:
@@ -171,7 +164,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
                       bytecode_cache=_BYTECODE, comment_start_string="{##", comment_end_string="##}",
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
-                       date_ja=date_ja, phone_advice=phone_advice, via_credit=via_credit)
+                       date_ja=date_ja, via_credit=via_credit)
     site = index.registry.site
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
