@@ -120,7 +120,8 @@ def _service(entry: Entry, ids: _Ids, organization_id: str, site_url: str) -> di
         "url": listing.contacts.website or page, "email": listing.contacts.emails[0] if listing.contacts.emails else None,
         "status": "active", "application_process": "。".join(process),
         "fees_description": "。".join(fees) or None, "eligibility_description": "。".join(eligibility),
-        "assured_date": listing.last_verified.isoformat(),
+        # HSDS wants a day; a source that gives only a month or a year leaves it empty rather than invent one
+        "assured_date": listing.last_verified.isoformat() if listing.last_verified.precision == "day" else None,
         "alert": "情報確認日から1年以上たっています。時間や連絡先が変わっていることがあります。" if entry.stale else None,
     }
 

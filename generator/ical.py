@@ -63,7 +63,7 @@ class Recurrence:
         return False
 
     def first_on_or_after(self, start: dt.date) -> dt.date:
-        day = start
+        day = dt.date(start.year, start.month, start.day)  # a plain day, even from a month-precise PartialDate
         for _ in range(366 * 4):  # 31st of a month and 5th weekdays come round within a few months
             if self.matches(day):
                 return day

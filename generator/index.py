@@ -20,13 +20,22 @@ API = "api/v1/"  # open data; a breaking change to any file's format goes to api
 APPROXIMATE_DECIMALS = 2  # about 1 km: "approximate" places are published no finer than this
 
 
+def without_maintainer_notes(listing: Listing) -> Listing:
+    """Maintainers' notes (which reference row, which wrong numbers to avoid) stay in the registry."""
+    if listing.maintainer_note is None and not any(s.maintainer_note for s in listing.source):
+        return listing
+    sources = [s.model_copy(update={"maintainer_note": None}) for s in listing.source]
+    return listing.model_copy(update={"maintainer_note": None, "source": sources})
+
+
 def published(listing: Listing) -> Listing:
     """The listing as it may leave this site, in any page, file or feed.
 
-    `precision: municipality` keeps the town and drops address, postal code and coordinates;
+    Maintainers' notes are dropped; `precision: municipality` keeps the town and drops address, postal code and coordinates;
     `approximate` rounds the coordinates. Every export goes through here, so there is one place to
     get privacy right.
     """
+    listing = without_maintainer_notes(listing)
     loc = listing.location
     if loc is None or loc.precision == "exact":
         return listing

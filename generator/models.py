@@ -161,7 +161,7 @@ Time = Annotated[str, AfterValidator(_check_time), Field(examples=["08:30"])]
 PastDate = Annotated[dt.date, AfterValidator(_check_not_future)]
 # As precise as the source: 2020-11-01, 2020-11 or 2020.
 SourcePrecisionDate = Annotated[
-    PartialDate, PlainValidator(_parse_partial_date), PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    PartialDate, PlainValidator(_parse_partial_date), PlainSerializer(lambda d: d.isoformat(), return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "examples": ["2026-04-01", "2020-11"]})]
 Text = Annotated[str, Field(min_length=1)]
 MunicipalityCode = Annotated[str, Field(pattern=r"^\d{6}$")]

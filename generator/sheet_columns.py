@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Callable, Literal, get_args, g
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .models import LISTING_KINDS, FamilyGroup, Ibasho, Listing, TimeSlot, Window
+from .models import LISTING_KINDS, FamilyGroup, Ibasho, Listing, PartialDate, TimeSlot, Window
 from .render import (ACCEPTS_JA, AUDIENCE_JA, DAY_JA, FORMAT_JA, LEVEL_JA, METHOD_JA, OPERATOR_JA,
                      RESERVATION_JA, WEEK, slot_ja)
 
@@ -112,6 +112,8 @@ class Codec:
 TEXT = Codec("文字", _text_out, lambda cell: cell)
 BOOL = Codec("true / false", _bool_out, lambda cell: _bool(cell))
 DATE = Codec("日付 (YYYY-MM-DD)", _text_out, lambda cell: _date(cell))
+PARTIAL_DATE = Codec("日付 (YYYY-MM-DD、出典に月・年までしかなければ YYYY-MM・YYYY)", _text_out,
+                     lambda cell: _partial_date(cell))
 NUMBER = Codec("数値", _text_out, lambda cell: _number(cell))
 LIST = Codec("「;」区切り", _list_out, _list_in)
 RECORDS = Codec("JSON の配列", _records_out, _json_in)
@@ -226,7 +228,7 @@ class Column:
             return DAYS
         if at.item is not None:
             return RECORDS if isinstance(at.item, type) and issubclass(at.item, BaseModel) else LIST
-        return {bool: BOOL, float: NUMBER, dt.date: DATE}.get(at.annotation, TEXT)
+        return {bool: BOOL, float: NUMBER, dt.date: DATE, PartialDate: PARTIAL_DATE}.get(at.annotation, TEXT)
 
     @property
     def role(self) -> str:
@@ -511,6 +513,16 @@ def _date(value: Any) -> dt.date:
     raise CellError(f"日付は 2026-04-01 のように書いてください (must be a date, YYYY-MM-DD): {text!r}")
 
 
+def _partial_date(value: Any) -> dt.date | str:
+    """A full date as `_date` reads it, or a month or year alone (2020-11, 2020年11月, 2020) as text for the model."""
+    if not isinstance(value, (dt.date, dt.datetime)):
+        text = str(value).strip()
+        if match := re.fullmatch(r"(\d{4})(?:[-/.年](\d{1,2})月?)?年?", text):
+            year, month = match.groups()
+            return f"{year}-{int(month):02d}" if month else year
+    return _date(value)
+
+
 def _time(value: Any) -> str:
     if isinstance(value, (dt.time, dt.datetime)):
         return f"{value.hour:02d}:{value.minute:02d}"
@@ -548,6 +560,8 @@ def parse_cell(model: type[BaseModel], column: Column, value: Any) -> Any:
         return _time(value)
     if annotation is dt.date:
         return _date(value)
+    if annotation is PartialDate:
+        return _partial_date(value)
     if name == "date":  # a source's date is text as the source states it
         return _date(value).isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value).strip()
     if annotation is float:

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from .checks import load_registry
-from .models import Listing
+from .models import Listing, PartialDate
 from .problems import Problem
 from .sheet_columns import SHEET_KINDS
 
@@ -40,14 +40,30 @@ def _list(dumper: yaml.SafeDumper, value: list) -> yaml.SequenceNode:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=short)
 
 
+def _partial_date(dumper: yaml.SafeDumper, value: PartialDate) -> yaml.ScalarNode:
+    # 2026-04-01 as a YAML date, as people write it; 2020-11 and '2020' as the text they are
+    return dumper.represent_date(value) if value.precision == "day" else _str(dumper, value.isoformat())
+
+
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(PartialDate, _partial_date)
 _Dumper.add_representer(list, _list)
+
+
+def _keep_maintainer_notes(listing: Listing, data: dict) -> None:
+    """model_dump leaves maintainers' notes out (so no export can carry them); the file keeps them."""
+    for i, source in enumerate(listing.source):
+        if source.maintainer_note:
+            data["source"][i]["maintainer_note"] = source.maintainer_note
+    if listing.maintainer_note:
+        data["maintainer_note"] = listing.maintainer_note
 
 
 def listing_yaml(kind: str, listing: Listing) -> str:
     """The file text for a listing: schema line for editors, then the fields in model order."""
     _folder, _model, _ja = SHEET_KINDS[kind]
     data = listing.model_dump(mode="python", exclude_unset=True)
+    _keep_maintainer_notes(listing, data)
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
                      default_flow_style=False)
     return f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n{body}"

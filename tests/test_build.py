@@ -27,12 +27,14 @@ def test_every_promised_page_exists(built_site):
         assert (built_site / kind / listing.id / "index.html").exists(), listing.id
 
 
-def test_town_page_without_listings_is_honest_and_useful(built_site):
-    page = html(built_site, "/municipalities/203840/")  # 飯島町: nothing registered in the town yet
-    assert "飯島町の相談窓口は、このサイトにはまだ登録されていません" in page
-    assert 'href="https://www.town.iijima.lg.jp/"' in page or "公式サイト" in page
-    assert page.index('id="no-phone"') < page.index('id="own"')  # the no-phone path comes first
-    assert "あなたのいばしょ チャット相談" in page.split('id="no-phone"')[1].split('id="own"')[0]
+def test_town_without_a_window_of_its_own_gets_its_regions_window_and_town_hall_first(built_site):
+    page = html(built_site, "/municipalities/203840/")  # 飯島町: served by まいさぽ上伊那, located elsewhere
+    own = page.split('id="own"')[1].split('id="no-phone"')[0]
+    assert own.index("まいさぽ上伊那") < own.index("飯島町役場")  # the first local entry is a window with a number
+    assert 'href="tel:+81-265-96-7845"' in own
+    assert "受け持ち:" in own and "飯島町" in own
+    assert "担当の窓口がわからないときの代表番号です。相談したいことを伝えて、担当の係につないでもらってください。" in own
+    assert "あなたのいばしょ チャット相談" in page.split('id="no-phone"')[1].split('id="wide"')[0]
     assert "上伊那地域" in page and "伊那保健福祉事務所" in page
 
 

@@ -175,6 +175,8 @@ def test_the_exported_listings_csv_imports_back_into_the_same_data(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     back = load_registry(root)
     assert [p for p in back.problems if p.severity == "error"] == []
+    from generator.index import without_maintainer_notes  # notes for maintainers are never exported
     for kind in ("windows", "ibasho", "family_groups"):
-        assert getattr(back, kind) == getattr(original, kind), kind
+        published = {id_: without_maintainer_notes(listing) for id_, listing in getattr(original, kind).items()}
+        assert getattr(back, kind) == published, kind
     assert len(back.windows) + len(back.ibasho) + len(back.family_groups) == len(index.all_entries)

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, TODAY, copy_project, run_generator
 from generator.checks import load_registry
-from generator.index import build_index, public_point
+from generator.index import KIND_LABELS, build_index, public_point
 from generator.maps import LIST_LIMIT, all_map, kind_map, map_data, map_files, region_map, town_map
 from generator.render import METHOD_JA
 
@@ -104,22 +104,22 @@ def test_no_coordinates_means_the_town_point_and_national_services_have_no_place
 def test_each_map_holds_the_listings_of_its_page():
     index = real_index()
     located = {e.id for e in index.all_entries if e.listing.municipality}
-    assert set(ids(all_map(index).markers)) == located == {
-        "anoetto-nagano-city", "maisapo-nagano-city", "chikuma-kokoro-sodan", "matsumoto-banso-coordinator",
-        "ina-maisapo-room"}
+    assert set(ids(all_map(index).markers)) == located and len(located) >= 30
     assert {e.id for e in all_map(index).unplaced} == {e.id for e in index.all_entries} - located
-    assert ids(kind_map(index, "ibasho").markers) == ["ina-maisapo-room"]
-    assert len(kind_map(index, "windows").markers) == 4
+    for kind in KIND_LABELS:
+        assert set(ids(kind_map(index, kind).markers)) == {e.id for e in index.entries[kind] if e.listing.municipality}
     nagano = town_map(index, index.towns["202011"])
-    assert sorted(ids(nagano.markers)) == ["anoetto-nagano-city", "maisapo-nagano-city"]
+    assert {"anoetto-nagano-city", "maisapo-nagano-city", "nagano-city-kokoro-sodan"} <= set(ids(nagano.markers))
+    assert "maisapo-matsumoto" not in ids(nagano.markers)  # another region's window is not on 長野市's map
     assert "yorisoi-hotline" in {e.id for e in nagano.unplaced}
     # 飯島町's page shows the ibasho in 伊那市 (same region); its map holds it and opens on both towns
     iijima = town_map(index, index.towns["203840"])
-    assert ids(iijima.markers) == ["ina-maisapo-room"]
+    assert "ina-maisapo-room" in ids(iijima.markers)
     ina = index.registry.municipalities["202096"]
     (south, west), (north, east) = iijima.bounds
     assert south <= ina.lat <= north and west <= ina.lon <= east
-    assert ids(region_map(index, index.registry.regions["kamiina"]).markers) == ["ina-maisapo-room"]
+    kamiina = set(ids(region_map(index, index.registry.regions["kamiina"]).markers))
+    assert {"ina-maisapo-room", "maisapo-ina", "hamuing-hami-spo"} <= kamiina and "maisapo-matsumoto" not in kamiina
 
 
 def test_every_map_file_is_written_and_carries_the_gsi_tiles():
@@ -175,7 +175,7 @@ def test_map_page_lists_every_place_while_few(monkeypatch):
     assert len(all_map(index).markers) <= LIST_LIMIT
     text = render_map_page(index, "map.md.j2", root="../", path="map/index.md")
     places = text.split('<ul class="hub-map__list">', 1)[1].split("</ul>")[0]
-    assert places.count("<li>") == 5 and '<a href="../ibasho/ina-maisapo-room/">' in places
+    assert places.count("<li>") == len(all_map(index).markers) and '<a href="../ibasho/ina-maisapo-room/">' in places
     assert "地域ごとにまとめています" not in text and "下の一覧で同じ場所を見られます。" in text
 
 
@@ -187,17 +187,17 @@ def test_map_page_groups_its_places_by_region_when_many(monkeypatch):
     index = real_index()
     text = render_map_page(index, "map.md.j2", root="../", path="map/index.md")
     block = text.split('class="hub-map"', 1)[1]
-    assert "<strong>地図にある場所 (5件)</strong>" in block
+    assert f"<strong>地図にある場所 ({len(all_map(index).markers)}件)</strong>" in block
     assert "場所が多いため、地域ごとにまとめています。" in block
     assert "下の一覧から地域ごとに同じ場所を見られます。" in text
     places = block.split('<ul class="hub-map__list hub-map__regions">', 1)[1].split("</ul>")[0]
     lines = re.findall(r'<li><a href="\.\./regions/([a-z-]+)/">([^<]+)</a> <span class="hub-muted">([^<]+)</span></li>', places)
     assert places.count("<li>") == len(lines)
-    assert lines == [  # regions in data/regions.yml's order; those without a place are left out
-        ("kamiina", "上伊那地域", "1件 (居場所 1件)"),
-        ("matsumoto", "松本地域", "1件 (相談窓口 1件)"),
-        ("nagano", "長野地域", "3件 (相談窓口 3件)"),
-    ]
+    placed = {m.entry.id: m for m in all_map(index).markers}
+    expected = [rid for rid, region in index.registry.regions.items()
+                if any(m.entry.town and m.entry.town.region == rid for m in placed.values())]
+    assert [rid for rid, _name, _counts in lines] == expected  # data/regions.yml's order; regions without a place left out
+    assert sum(int(counts.split("件")[0]) for _rid, _name, counts in lines) == len(placed)
     assert "まいさぽ伊那ルーム" not in block  # the places themselves are on the region pages
     for rid, _name, _counts in lines:
         region = index.registry.regions[rid]
@@ -388,18 +388,18 @@ def test_without_javascript_the_list_is_the_map(browser, server):  # noqa: F811
 
 @pytest.mark.browser
 def test_a_popup_holds_the_name_kind_note_and_link(visitor, server):  # noqa: F811
-    """まいさぽ伊那ルーム has no coordinates: its marker stands on 伊那市's point, taken from the town table."""
-    visitor.goto(server + "/ibasho/")
+    """安曇野市's family meeting gives no place: its marker stands on 安曇野市's point, taken from the town table."""
+    name = "安曇野市 ひきこもりの家族の交流会"
+    visitor.goto(server + "/family-groups/")
     visitor.get_by_role("button", name="地図を表示").click()
     visitor.wait_for_selector(".hub-map[data-markers]")
-    pin = visitor.locator('.leaflet-marker-icon[title="まいさぽ伊那ルーム (オンラインの居場所)"]')
-    assert pin.inner_text() == "居"
+    pin = visitor.locator(f'.leaflet-marker-icon[title="{name}"]')
+    assert pin.inner_text() == "家"
     pin.click()
     popup = visitor.locator(".leaflet-popup-content")
     popup.wait_for()
     assert [line for line in popup.inner_text().split("\n") if line] == [
-        "まいさぽ伊那ルーム (オンラインの居場所)", "居場所 ・ 伊那市", "方法: オンライン・チャット、LINE",
-        "印は伊那市の代表点で、正確な場所ではありません。"]
-    popup.get_by_role("link", name="まいさぽ伊那ルーム (オンラインの居場所)").click()
-    visitor.wait_for_url(server + "/ibasho/ina-maisapo-room/")
-    assert visitor.locator("h1").inner_text().startswith("まいさぽ伊那ルーム")
+        name, "家族会・親の会 ・ 安曇野市", "方法: 来所 (出向いて相談)", "印は安曇野市の代表点で、正確な場所ではありません。"]
+    popup.get_by_role("link", name=name).click()
+    visitor.wait_for_url(server + "/family-groups/azumino-kazoku-koryukai/")
+    assert visitor.locator("h1").inner_text().startswith("安曇野市 ひきこもりの家族の交流会")

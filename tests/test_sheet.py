@@ -54,6 +54,8 @@ def leaf_fields(model: type[BaseModel], prefix: str = "") -> set[str]:
     """Dotted paths of a model's fields; a nested record is a leaf when it comes in a list (a JSON cell)."""
     out = set()
     for name, info in model.model_fields.items():
+        if info.exclude:  # maintainers' notes never leave the registry, so no sheet carries them
+            continue
         if typing.get_origin(info.annotation) is list:
             out.add(f"{prefix}{name}")
             continue
