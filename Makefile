@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat $(LOCK) | cksum | cut -d' ' -f1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-audited test validate report schema bench bench-national lighthouse browser lock clean venv forms vendor
+.PHONY: serve build build-audited test validate report schema bench bench-national lighthouse browser jq lock clean venv forms vendor
 
 ## make serve: set up, validate, and serve the site at http://127.0.0.1:8000 (reloads on data/, docs/, overrides/ edits;
 ## after an edit only the pages it changed are rendered again: see PreviewPages in generator/mkdocs_hook.py)
@@ -27,8 +27,12 @@ build-audited: $(STAMP) browser tools/node_modules/.installed
 	$(BIN)/python -m generator build --audit
 
 ## make test: set up everything (Debian chromium and Japanese fonts included) and run the whole suite
-test: $(STAMP) browser tools/node_modules/.installed tests/tools/node_modules/.installed
+test: $(STAMP) browser jq tools/node_modules/.installed tests/tools/node_modules/.installed
 	$(BIN)/python -m pytest
+
+# The intake workflow's write jobs use jq (as GitHub's runners have it); tests/test_intake_workflow.py runs them.
+jq:
+	@command -v jq >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq jq >/dev/null; }
 
 validate: $(STAMP)
 	$(BIN)/python -m generator validate
