@@ -75,7 +75,9 @@ def route(state: dict, method: str, path: str, payload: dict):  # noqa: C901 - o
     if method == "GET" and rest == "pulls":
         owner, _, head = query["head"].partition(":")
         assert owner == repo.split("/")[0]
-        return [p for p in pulls if p["head"] == head and p["state"] == query.get("state", "open")]
+        wanted = query.get("state", "open")
+        # newest first, as GitHub lists them
+        return [p for p in reversed(pulls) if p["head"] == head and wanted in ("all", p["state"])]
     if (m := re.fullmatch(r"pulls/(\d+)(/reviews)?", rest)):
         pull = next((p for p in pulls if p["number"] == int(m.group(1))), None)
         if pull is None:

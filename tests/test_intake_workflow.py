@@ -171,6 +171,20 @@ def test_a_hostile_edit_after_a_review_leaves_the_pull_request_unchanged(runner)
     assert "誤りはありませんでした" not in comment
 
 
+def test_an_edit_after_the_pull_request_was_closed_does_not_reopen_it(runner):
+    runner.run("new-window", NEW_WINDOW)
+    state = runner.state()
+    state["pulls"][0]["state"] = "closed"
+    runner.save(state)
+    before = runner.state()
+    propose, comment = runner.run("new-window", {**NEW_WINDOW, "名称": "テスト相談窓口 (新)"})
+    assert propose == {"outcome": "closed"}
+    after = runner.state()
+    for key in ("refs", "commits", "trees", "blobs", "pulls"):
+        assert after[key] == before[key], key
+    assert "この提案はすでに閉じられている" in comment and "新しい Issue" in comment
+
+
 @pytest.mark.parametrize("form, answers", [
     ("change-window", HOSTILE),                                                   # another form and listing
     ("new-window", {**NEW_WINDOW, "ID (相談窓口のファイル名)": "test-soudan-other"}),  # the same form, another ID
