@@ -3,11 +3,13 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
+# Installs come only from requirements-lock.txt: every package pinned, with the hashes of its files (make lock).
+LOCK := requirements-lock.txt
+STAMP := $(VENV)/.installed-$(shell cat $(LOCK) | cksum | cut -d' ' -f1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build build-audited test validate report schema bench bench-national lighthouse browser lock clean venv forms vendor
+.PHONY: serve build build-audited test validate report schema bench bench-national lighthouse browser jq lock clean venv forms vendor
 
 ## make serve: set up, validate, and serve the site at http://127.0.0.1:8000 (reloads on data/, docs/, overrides/ edits;
 ## after an edit only the pages it changed are rendered again: see PreviewPages in generator/mkdocs_hook.py)
@@ -25,8 +27,12 @@ build-audited: $(STAMP) browser tools/node_modules/.installed
 	$(BIN)/python -m generator build --audit
 
 ## make test: set up everything (Debian chromium and Japanese fonts included) and run the whole suite
-test: $(STAMP) browser tools/node_modules/.installed tests/tools/node_modules/.installed
+test: $(STAMP) browser jq tools/node_modules/.installed tests/tools/node_modules/.installed
 	$(BIN)/python -m pytest
+
+# The intake workflow's write jobs use jq (as GitHub's runners have it); tests/test_intake_workflow.py runs them.
+jq:
+	@command -v jq >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq jq >/dev/null; }
 
 validate: $(STAMP)
 	$(BIN)/python -m generator validate
@@ -44,9 +50,9 @@ venv: $(STAMP)
 forms: $(STAMP)
 	$(BIN)/python -m generator forms
 
-$(STAMP): requirements.lock
+$(STAMP): $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -76,12 +82,16 @@ tests/tools/node_modules/.installed: tests/tools/package-lock.json
 	npm ci --prefix tests/tools --no-audit --no-fund --silent
 	touch $@
 
-## make lock: re-resolve requirements*.txt into requirements.lock
+## make lock: re-resolve requirements.txt + requirements-dev.txt into requirements-lock.txt (and requirements-audit.txt
+## into requirements-audit-lock.txt) with the hashes of every file the index serves. Pins already in the lock stay
+## unless a requirement needs another version; `make lock UPGRADE=1` takes the newest of everything.
+PIP_COMPILE = .venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/pip install --quiet -r requirements.txt -r requirements-dev.txt
-	{ echo "# Full pinned set for the virtual environment (make lock regenerates it from requirements*.txt)."; \
-	  .venv-lock/bin/pip freeze; } > requirements.lock
+	.venv-lock/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2
+	$(PIP_COMPILE) --output-file=requirements-lock.txt requirements.txt requirements-dev.txt
+	$(PIP_COMPILE) --output-file=requirements-audit-lock.txt requirements-audit.txt
 	rm -rf .venv-lock
 
 ## make vendor: copy the pinned Leaflet files (generator/vendor/package-lock.json) into docs/assets/vendor/

@@ -29,6 +29,7 @@ from .ical import recurrences
 from .index import Entry, Index
 from .models import Listing, TimeSlot
 from .render import ACCEPTS_JA, AUDIENCE_JA, METHOD_JA, OPERATOR_JA, RESERVATION_JA, slot_ja
+from .sheet_columns import neutralise
 
 DESCRIPTOR = Path(__file__).parent / "hsds" / "datapackage.json"
 TABLES = ("organization", "service", "location", "address", "service_at_location", "phone", "schedule",
@@ -229,12 +230,17 @@ def services_json(tables: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any
     return out
 
 
+# iCal values such as byday -1FR (last Friday): machine values, not text, so never given a leading '.
+RRULE_PARTS = {"freq", "byday", "bymonthday", "wkst"}
+
+
 def table_csv(table: str, records: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns(table), lineterminator="\r\n", extrasaction="raise")
     writer.writeheader()
     for record in records:
-        writer.writerow({k: "" if v is None else v for k, v in record.items()})
+        writer.writerow({k: "" if v is None else neutralise(v) if isinstance(v, str) and k not in RRULE_PARTS else v
+                         for k, v in record.items()})
     return out.getvalue().encode("utf-8")
 
 

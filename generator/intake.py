@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from .checks import _describe
 from .forms import (ACTION_JA, CONSENT_LABEL, FORMS, MAX_INPUT, MAX_TEXTAREA, NOTE_LABEL, Form, FormField,
                     id_label)
-from .load import LoadError, dotted, load_file
+from .load import CONTROL, LoadError, control_message, dotted, load_file
 from .models import SLUG
 from .problems import Problem
 from .sheet_columns import SHEET_KINDS, UNKNOWN_JA, CellError, parse_cell, set_path
@@ -38,7 +38,6 @@ from .writeback import listing_path, listing_yaml, write_validated
 
 MAX_BODY = 65_536  # GitHub's own limit for an issue body
 NO_RESPONSE = "_No response_"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class IntakeError(Exception):
@@ -124,8 +123,8 @@ def read_answers(body: str) -> tuple[Form, dict[str, Any]]:
     if len(body) > MAX_BODY:
         raise IntakeError([f"本文が長すぎます ({len(body)} 文字。{MAX_BODY} 文字まで) (issue body too long)"])
     body = body.replace("\r\n", "\n").replace("\r", "\n")
-    if (bad := _CONTROL.search(body)) is not None:
-        raise IntakeError([f"使えない制御文字があります (control character U+{ord(bad.group()):04X} is not allowed)"])
+    if (bad := CONTROL.search(body)) is not None:
+        raise IntakeError([control_message(bad.group())])
     sections = split_sections(body)
     form = recognise(sections)
     answers: dict[str, Any] = {}
@@ -274,7 +273,8 @@ def comment_markdown(result: IntakeResult) -> str:
                  "- 自動のチェック: 誤りはありませんでした",
                  "",
                  "このあと、担当者が内容を確かめてから取りこみます。取りこまれると、数分でサイトに反映されます。"
-                 "直したいところがあれば、この Issue の本文を編集してください (編集すると、提案も作り直されます)。"]
+                 "担当者が確かめはじめるまでは、この Issue の本文を編集すると、提案も作り直されます "
+                 "(フォームの種類と ID は変えられません。別の掲載のことは、新しい Issue でお知らせください)。"]
         if result.warnings:
             lines += ["", "次の点は、確かめていただけると助かります (誤りではありません):", ""]
             lines += [f"- {quote(w)}" for w in result.warnings]

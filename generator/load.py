@@ -25,6 +25,9 @@ Path_ = tuple[str | int, ...]
 
 MAX_FILE_BYTES = 1_000_000  # one listing is a few KB; anything near this is a mistake or an attack
 MAX_DEPTH = 20  # the deepest real field path is ~5 levels
+# Invisible characters that change what a reader sees: control characters and bidi marks/overrides (U+202E
+# shows "テスト\u202eevil" as "テストlive"). One rule for every YAML file here and for intake's issue bodies.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -123,6 +126,10 @@ def load_file(path: Path, shown_as: Path | None = None) -> Document:
         col = len(text[: text.index("\t")].rsplit("\n", 1)[-1]) + 1
         raise LoadError(Problem.error(shown, line, col, "yaml-tab", "",
                                       "タブ文字は使えません。空白で字下げしてください (tabs are not allowed; indent with spaces)"))
+    if (bad := CONTROL.search(text)) is not None:
+        line = text[: bad.start()].count("\n") + 1
+        col = len(text[: bad.start()].rsplit("\n", 1)[-1]) + 1
+        raise LoadError(_control_problem(shown, line, col, "", bad.group()))
     try:
         node, loader = _compose(text, _FastStrictLoader)
     except yaml.YAMLError:
@@ -186,7 +193,20 @@ def _to_python(node, loc: Path_, doc: Document, loader: yaml.constructor.SafeCon
     if isinstance(node, SequenceNode):
         return [_to_python(item, loc + (i,), doc, loader) for i, item in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str) and (bad := CONTROL.search(value)) is not None:  # written as an escape, "\u202e"
+        raise LoadError(_control_problem(doc.path, node.start_mark.line + 1, node.start_mark.column + 1,
+                                         _dotted(loc), bad.group()))
+    return value
+
+
+def control_message(char: str) -> str:
+    return (f"見えない制御文字 (U+{ord(char):04X}) は使えません。消して書き直してください "
+            f"(control or bidi character U+{ord(char):04X} is not allowed)")
+
+
+def _control_problem(shown: Path, line: int, col: int, field_path: str, char: str) -> Problem:
+    return Problem.error(shown, line, col, "control-character", field_path, control_message(char))
 
 
 def _dotted(loc: Path_) -> str:

@@ -25,7 +25,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
 from generator.export import move_files, write_files  # noqa: E402
-from generator.harden import add_csp  # noqa: E402
+from generator.harden import UnpinnedScript, add_csp  # noqa: E402
 from generator.parallel import Streamed, can_fork, stay_on_this_core  # noqa: E402
 from generator.pipeline import base_url, pages_then_published, plan_site, published_files  # noqa: E402
 from generator.index import Index  # noqa: E402
@@ -256,8 +256,16 @@ def on_serve(server, config, builder):
 
 
 def on_post_page(output, page, config):
-    return output if _serving else add_csp(output)
+    where = f"{page.file.src_uri} (generated)" if page.file.generated_by else f"docs/{page.file.src_uri}"
+    return output if _serving else _with_csp(output, where)
 
 
 def on_post_template(output, template_name, config):
-    return output if _serving or not template_name.endswith(".html") else add_csp(output)
+    return output if _serving or not template_name.endswith(".html") else _with_csp(output, template_name)
+
+
+def _with_csp(output: str, where: str) -> str:
+    try:
+        return add_csp(output, where)
+    except UnpinnedScript as exc:
+        raise PluginError(str(exc)) from None

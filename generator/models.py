@@ -45,6 +45,13 @@ def _check_url(value: str, allow_http: bool) -> str:
     if lowered.startswith("http://") and not allow_http:
         raise PydanticCustomError("url-not-https",
                                   "リンクは https:// で始めてください (links must use https)")
+    # A user part makes the host the text after "@": https://www.city.nagano.nagano.jp@evil.example/
+    # opens evil.example. A backslash is read as "/" by browsers, so it may not hide in the host either.
+    host_part = re.match(r"^[a-z]+:/*([^/?#]*)", value, re.I)
+    if host_part and re.search(r"[@\\]", host_part.group(1)):
+        raise PydanticCustomError("url-userinfo",
+                                  "アドレスの「//」のあとに「@」や「\\」は書けません。ホームページのアドレスだけを書いてください "
+                                  "(a link must not carry a user or password part)")
     if not re.match(r"^https?://[^\s/?#<>\"']+\.[^\s/?#<>\"']+(?:[/?#][^\s<>\"]*)?$", value):
         raise PydanticCustomError("url-invalid",
                                   "リンクの形式が正しくありません (not a valid web address)")

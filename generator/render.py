@@ -56,7 +56,9 @@ FORMAT_JA = {"in-person": "会って話す", "online": "オンライン", "both"
 
 def md(text: object) -> Markup:
     """Escape for Markdown context: HTML-escape, then entity-encode Markdown punctuation."""
-    escaped = html.escape(str(text), quote=True)
+    # An apostrophe is plain text in Markdown and HTML; html.escape(quote=True) would make it `&#x27;`, whose
+    # `#` the next step encodes again, so the page showed "&#x27;" (issue 17).
+    escaped = html.escape(str(text), quote=False).replace('"', "&quot;")
     return Markup(re.sub(r"[\\`*_{}\[\]()#+\-.!|~>:^=]", lambda m: f"&#{ord(m.group())};", escaped))
 
 

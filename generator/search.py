@@ -371,7 +371,8 @@ def rank(load: Callable[[str], dict], query: str) -> tuple[list[int], bool]:
 
 
 def opensearch_xml(site_title: str, site_url: str) -> str:
-    """OpenSearch description, so a browser's own site search can use /search/?q=…"""
+    """OpenSearch description, so a browser's own site search can use /search/#q=… (the words stay in the
+    browser: nothing after "#" is sent; /search/?q=… still works for browsers that installed it before)."""
     base = site_url.rstrip("/") + "/"
     esc = lambda s: html.escape(s, quote=True)  # noqa: E731
     return (
@@ -381,6 +382,6 @@ def opensearch_xml(site_title: str, site_url: str) -> str:
         f"  <Description>{esc(site_title)}の中をさがす</Description>\n"
         "  <InputEncoding>UTF-8</InputEncoding>\n"
         "  <Language>ja</Language>\n"
-        f'  <Url type="text/html" method="get" template="{esc(base)}search/?q={{searchTerms}}"/>\n'
+        f'  <Url type="text/html" method="get" template="{esc(base)}search/#q={{searchTerms}}"/>\n'
         f'  <Url type="application/opensearchdescription+xml" rel="self" template="{esc(base)}opensearch.xml"/>\n'
         "</OpenSearchDescription>\n")

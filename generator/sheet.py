@@ -29,8 +29,8 @@ from .index import Entry
 from .load import dotted
 from .models import LISTING_KINDS, Listing
 from .sheet_columns import (BY_FIELD, BY_NAME, COLUMNS, FLAT_PARTS, HEADER, KIND_COLUMN, KIND_OF_FOLDER, KIND_WORDS,
-                            SHEET_KINDS, CellError, Column, hours_text, known_headers, parse_cell, remarks,
-                            set_path)
+                            SHEET_KINDS, CellError, Column, hours_text, known_headers, neutralise, parse_cell,
+                            remarks, restore, set_path)
 
 __all__ = ["BY_FIELD", "BY_NAME", "COLUMNS", "HEADER", "SheetError", "listing_row", "write_table", "read_table",
            "parse_row", "finish_row", "listing_from_row"]
@@ -87,7 +87,7 @@ def listing_row(entry: Entry, site_url: str = "", prefecture: str = "") -> dict[
     row = {}
     for column in COLUMNS:
         if column.derive is not None:
-            row[column.name] = column.derive(entry, site_url, prefecture)
+            row[column.name] = neutralise(column.derive(entry, site_url, prefecture))
         elif (column.field is None and column.part is None) or not column.applies_to(entry.kind):
             row[column.name] = ""
         else:
@@ -97,8 +97,14 @@ def listing_row(entry: Entry, site_url: str = "", prefecture: str = "") -> dict[
             elif value == [] or value is None:
                 row[column.name] = ""
             else:
-                row[column.name] = column.codec.write(value)
+                cell = column.codec.write(value)
+                row[column.name] = neutralise(cell) if _is_text(value) else cell
     return row
+
+
+def _is_text(value: Any) -> bool:
+    """Text written by people (a name, a list of names, JSON records); not numbers or codes such as -1."""
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, (str, dict)) for v in value))
 
 
 def write_table(rows: Iterable[dict[str, str]]) -> bytes:
@@ -176,6 +182,7 @@ def _reading_order() -> list[Column]:
 
 def parse_row(cells: dict[str, Any], header: Sequence[str], default_kind: str | None = None) -> ParsedRow:
     """Cells by header → model data; problems name the sheet's own header. `default_kind` when no 種別 cell."""
+    cells = {h: restore(v) if isinstance(v, str) else v for h, v in cells.items()}  # '=… as listings.csv writes it
     where = sources(header)
     kind_header = where.get(KIND_COLUMN, KIND_COLUMN)
     text = str(cells.get(kind_header) or "").strip()

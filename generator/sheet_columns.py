@@ -102,6 +102,22 @@ def _days_out(value: list[str]) -> str:
     return "".join(DAY_JA[d] for d in value)
 
 
+# Spreadsheet formulas: Excel and LibreOffice run a cell that starts with = + - @ (tab and CR are skipped
+# first) as a formula, so a name such as =HYPERLINK("https://evil.example/","x") would be a live link in
+# listings.csv. One rule for every text cell we write: such a cell gets a leading ' (the text mark Excel
+# knows). A text that already starts with ' before such a character gets one more, so `restore` takes off
+# exactly one and a sheet read back gives the same text. Machine values (numbers, dates, -1FR) are not text.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralise(text: str) -> str:
+    return "'" + text if _FORMULA_START.match(text) else text
+
+
+def restore(text: str) -> str:
+    return text[1:] if text.startswith("'") and _FORMULA_START.match(text, 1) else text
+
+
 @dataclass(frozen=True)
 class Codec:
     name: str  # shown on /open-data/

@@ -78,3 +78,14 @@ def test_real_data_is_valid():
     registry = load_registry(ROOT)
     assert [p.format() for p in registry.errors] == []
     assert len(registry.municipalities) == 77 and len(registry.regions) == 10
+
+
+@pytest.mark.parametrize("url", ["https://www.city.nagano.nagano.jp@evil.example/", "https://user:pw@example.org/",
+                                 "https://example.org\\@evil.example/"])
+def test_a_link_with_a_user_part_is_refused_for_links_and_sources(url):
+    from pydantic import TypeAdapter, ValidationError
+    from generator.models import HttpsUrl, SourceUrl
+    for kind in (HttpsUrl, SourceUrl):
+        with pytest.raises(ValidationError, match="url-userinfo|user or password"):
+            TypeAdapter(kind).validate_python(url)
+    assert TypeAdapter(HttpsUrl).validate_python("https://example.org/a@b?q=c@d") == "https://example.org/a@b?q=c@d"

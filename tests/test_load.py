@@ -98,3 +98,16 @@ def test_libyaml_and_python_loaders_read_every_file_alike(folder):
         text = path.read_text(encoding="utf-8")
         fast, slow = load._compose(text, load._FastStrictLoader)[0], load._compose(text, load._StrictLoader)[0]
         assert _shape(fast) == _shape(slow), path
+
+
+@pytest.mark.parametrize("text, line, col, char", [
+    ("id: a\nname: テスト\u202eevil\n", 2, 10, "U+202E"),          # written as it is: the exact column
+    ('id: a\nname: "テスト\\u2067x"\n', 2, 7, "U+2067"),           # written as an escape: the value's start
+    ("id: a\nnote: テスト\x1bx\n", 2, 10, "U+001B"),
+])
+def test_control_and_bidi_characters_are_refused_with_their_line(tmp_path, text, line, col, char):
+    with pytest.raises(LoadError) as exc:
+        load_file(write(tmp_path, text))
+    problem = exc.value.problem
+    assert (problem.code, problem.line, problem.column) == ("control-character", line, col)
+    assert f"見えない制御文字 ({char})" in problem.message

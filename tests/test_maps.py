@@ -403,3 +403,37 @@ def test_a_popup_holds_the_name_kind_note_and_link(visitor, server):  # noqa: F8
     popup.get_by_role("link", name=name).click()
     visitor.wait_for_url(server + "/family-groups/azumino-kazoku-koryukai/")
     assert visitor.locator("h1").inner_text().startswith("安曇野市 ひきこもりの家族の交流会")
+
+
+@pytest.mark.browser
+def test_names_in_the_marker_file_are_shown_as_text_never_as_markup(visitor, server, built_site):  # noqa: F811
+    """Issue 17: the town's tooltip was written with innerHTML. A marker file whose names carry markup shows it as
+    text: in the tooltip, the pins, the popup and the credits, and none of it runs."""
+    data = json.loads((built_site / "map/data/town-202011.json").read_text(encoding="utf-8"))
+    hostile = '<img src=x onerror="window.__pwned=1">テスト町'
+    data["focus"]["name"] = hostile
+    data["kinds"] = [[k[0], k[1], '<img src=x onerror="window.__pwned=2">'] for k in data["kinds"]]
+    data["markers"] = [[row[0], row[1], '<b>テスト</b><img src=x onerror="window.__pwned=3">', *row[3:]]
+                       for row in data["markers"][:1]]
+    data["tiles"]["options"]["attribution"] = ('<a href="https://maps.gsi.go.jp/development/ichiran.html" '
+                                               'onmouseover="window.__pwned=4">地理院タイル</a>'
+                                               '<img src=x onerror="window.__pwned=5">')
+    visitor.route("**/map/data/town-202011.json", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=json.dumps(data, ensure_ascii=False)))
+    visitor.goto(server + "/municipalities/202011/")
+    visitor.get_by_role("button", name="地図を表示").click()
+    visitor.wait_for_selector(".hub-map[data-markers]")
+    pin = visitor.locator(".hub-map .leaflet-marker-icon").first
+    assert pin.inner_text() == data["kinds"][data["markers"][0][0]][2]
+    visitor.locator(".hub-map path.leaflet-interactive").first.dispatch_event("mouseover")
+    tooltip = visitor.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert tooltip.inner_text() == hostile
+    pin.click(force=True)
+    visitor.locator(".leaflet-popup-content").wait_for()
+    assert visitor.locator(".leaflet-popup-content a").inner_text() == data["markers"][0][2]
+    credit = visitor.locator(".leaflet-control-attribution a", has_text="地理院タイル")
+    assert credit.get_attribute("href") == "https://maps.gsi.go.jp/development/ichiran.html"
+    assert credit.get_attribute("onmouseover") is None
+    assert visitor.locator(".hub-map img:not(.leaflet-tile), .hub-map b").count() == 0
+    assert visitor.evaluate("window.__pwned") is None

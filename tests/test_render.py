@@ -27,3 +27,15 @@ def test_tel_links_are_international_and_keep_extensions():
 def test_markdown_escaping_neutralises_markup():
     out = str(md('<script>x</script> [a](javascript:b) *c* # d'))
     assert "<" not in out and "[" not in out and "*" not in out and "(" not in out and "#" not in out.split("&#")[0]
+
+
+@pytest.mark.parametrize("name", ["テスト'の会", 'テスト "ひだまり" の会', "テスト & <b>会</b> # [x](y)"])
+def test_a_heading_shows_the_name_as_written(name):
+    import html as html_lib
+    import re
+
+    import markdown
+    extensions = ["attr_list", "md_in_html", "admonition", "tables", "toc"]  # mkdocs.yml's markdown_extensions
+    page = markdown.markdown(f"# {md(name)}\n", extensions=extensions)
+    visible = html_lib.unescape(re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*)</h1>", page).group(1)))
+    assert visible == name and "<b>" not in page

@@ -175,7 +175,7 @@ def test_site_has_no_material_search_and_links_opensearch(built_site):
     assert 'rel="search" type="application/opensearchdescription+xml"' in home
     assert 'action="./search/"' in home or 'action="search/"' in home or 'action=".//search/"' in home
     xml = (built_site / "opensearch.xml").read_text(encoding="utf-8")
-    assert 'template="https://shinshu-hikikomori-hub.github.io/hub/search/?q={searchTerms}"' in xml
+    assert 'template="https://shinshu-hikikomori-hub.github.io/hub/search/#q={searchTerms}"' in xml
     for page in built_site.rglob("index.html"):
         assert "opensearch.xml" in page.read_text(encoding="utf-8"), page
 
@@ -221,10 +221,12 @@ def test_nothing_loads_for_search_before_typing_and_little_after(search_page, se
     assert not [u for u in search_page.requests if "/search/" in u]
     search_page.fill("#hub-header-q", "親の会")
     search_page.press("#hub-header-q", "Enter")
-    search_page.wait_for_url("**/search/?q=*")
+    search_page.wait_for_url("**/search/#q=*")
     search_page.wait_for_selector("#search-results a")
     fetched = [u for u in search_page.requests if "/search/t/" in u or "/search/d/" in u or "/search/meta" in u]
     assert fetched and len([u for u in fetched if "/search/t/" in u]) <= 3
+    # Issue 17: the words never leave the browser (the header's box sent GET /search/?q=… to the host).
+    assert not [u for u in search_page.requests if "q=" in u or "%E8%A6%AA" in u or "親" in u], search_page.requests
 
 
 def test_javascript_and_python_normalise_alike(search_page, server):  # noqa: F811
@@ -296,7 +298,7 @@ def test_topic_queries_find_the_pages_that_contain_them(search_page, server, bui
 
 
 def test_results_show_kind_town_and_highlighted_snippet(search_page, server):  # noqa: F811
-    search_page.goto(server + "/search/?q=" + "まいさぽ長野")
+    search_page.goto(server + "/search/#q=" + "まいさぽ長野")
     search_page.wait_for_selector("#search-results li")
     first = search_page.locator("#search-results li").first
     assert first.locator("a").inner_text() == "長野市生活就労支援センター「まいさぽ長野市」"
@@ -304,9 +306,16 @@ def test_results_show_kind_town_and_highlighted_snippet(search_page, server):  #
     assert "まいさぽ長野" in first.locator("mark").all_inner_texts()
     # shareable: the URL carries the query; back returns to the previous one
     run_query(search_page, "親の会")
-    assert search_page.url.endswith("?q=" + "%E8%A6%AA%E3%81%AE%E4%BC%9A")
+    assert search_page.url.endswith("/search/#q=" + "%E8%A6%AA%E3%81%AE%E4%BC%9A")
     search_page.go_back()
     search_page.wait_for_function("() => document.querySelector('#hub-search-q').value === 'まいさぽ長野'")
+
+
+def test_an_old_link_with_q_still_searches_and_the_address_keeps_the_words_after_the_hash(search_page, server):  # noqa: F811
+    search_page.goto(server + "/search/?q=" + "%E8%A6%AA%E3%81%AE%E4%BC%9A")  # /search/?q=親の会, as OpenSearch used to open
+    search_page.wait_for_selector("#search-results li")
+    assert search_page.input_value("#hub-search-q") == "親の会"
+    assert search_page.url == server + "/search/#q=%E8%A6%AA%E3%81%AE%E4%BC%9A"
 
 
 def test_markup_in_a_query_is_shown_as_text(search_page, server):  # noqa: F811

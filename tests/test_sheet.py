@@ -144,3 +144,46 @@ def test_kind_specific_columns_stay_empty_for_other_kinds(index):
         for column in COLUMNS:
             if column.kinds and entry.kind not in column.kinds:
                 assert row[column.name] == "", (entry.id, column.name)
+
+
+FORMULAS = {"name": '=HYPERLINK("https://evil.example/","x")', "staff": ["@SUM(1+1)*cmd|' /C calc'!A0", "保健師"],
+            "operator_name": "-2+3+cmd|' /C calc'!A0", "address": "'=not a formula, written with its own quote"}
+
+
+def test_text_that_would_be_a_formula_is_written_as_text_and_reads_back_the_same(tmp_path):
+    fixture_data(tmp_path, "privacy")
+    path = tmp_path / "data/windows/test-iijima-soudanshitsu.yml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in [("name: テスト飯島相談室", f"name: '{FORMULAS['name']}'"),
+                     ("staff: [保健師]", "staff: [\"@SUM(1+1)*cmd|' /C calc'!A0\", 保健師]"),
+                     ("  name: テスト運営者", "  name: \"-2+3+cmd|' /C calc'!A0\""),
+                     ("address: テスト町テスト1-1", "address: \"'=not a formula, written with its own quote\"")]:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    index = generate(tmp_path, TODAY, site_url=SITE)[1]
+    files = export_files(index, [], SITE)
+    header, rows = read_table(files["api/v1/listings.csv"])
+    row = next(r for r in rows if r["ID"] == "test-iijima-soudanshitsu")
+    # As Excel sees the cells: none starts with = + - @, so none is run as a formula.
+    assert row["名称"] == "'" + FORMULAS["name"]
+    assert row["団体名"] == "'" + FORMULAS["operator_name"]
+    assert row["住所"] == "''=not a formula, written with its own quote"
+    assert row["職種"].startswith("'@SUM")
+    for cells in rows:
+        assert not [v for v in cells.values() if v[:1] in ("=", "+", "@", "\t", "\r")], cells["ID"]
+    # Read back: every listing exactly as it was (the round trip stays lossless).
+    for cells, entry in zip(rows, index.all_entries):
+        assert listing_from_row(cells, header)[1] == entry.public, entry.id
+    hsds = files["api/v1/hsds/services.csv"].decode("utf-8")
+    assert "'=HYPERLINK(" in hsds and ",=HYPERLINK(" not in hsds
+    # Machine values keep their form: the last Sunday of the month is -1SU, not '-1SU.
+    assert ",-1SU," in files["api/v1/hsds/schedules.csv"].decode("utf-8")
+
+
+@pytest.mark.parametrize("text", ["=1+1", "'=1+1", "''@x", "\tx", "\rx", "-1FR", "+81", "'", "''", "テスト", "", "x=1"])
+def test_neutralise_then_restore_is_the_identity(text):
+    from generator.sheet_columns import neutralise, restore
+    cell = neutralise(text)
+    assert restore(cell) == text
+    assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r")

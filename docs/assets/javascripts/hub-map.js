@@ -79,15 +79,50 @@
     return box;
   }
   function pins(kinds) {  // one icon per kind, shared by its markers
+    // Leaflet writes a divIcon's `html` string as markup: each pin's glyph is made a text node instead.
+    var GlyphIcon = L.DivIcon.extend({
+      createIcon: function (oldIcon) {
+        var div = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+        var glyph = element("span", "", this.options.glyph);
+        glyph.setAttribute("aria-hidden", "true");
+        div.replaceChildren(glyph);
+        return div;
+      }
+    });
     var icons = {};
     kinds.forEach(function (kind) {
-      icons[kind[0]] = L.divIcon({
-        className: "hub-pin hub-pin--" + kind[0],
-        html: "<span aria-hidden=\"true\">" + kind[2] + "</span>",
+      icons[kind[0]] = new GlyphIcon({
+        className: "hub-pin hub-pin--" + kind[0], html: false, glyph: kind[2],
         iconSize: [30, 30], iconAnchor: [15, 15], popupAnchor: [0, -14]
       });
     });
     return icons;
+  }
+
+  // Leaflet's attribution control writes HTML strings; this one is built from elements. The credit in the
+  // marker file is read in an inert document and only its text and https links are kept.
+  function credits(attribution) {
+    var control = L.control({ position: "bottomright" });
+    control.onAdd = function () {
+      var box = element("div", "leaflet-control-attribution leaflet-control");
+      var leafletLink = element("a", "", "Leaflet");
+      leafletLink.href = "https://leafletjs.com";
+      box.appendChild(leafletLink);
+      box.appendChild(document.createTextNode(" | "));
+      var parsed = new DOMParser().parseFromString(attribution || "", "text/html").body;
+      Array.prototype.forEach.call(parsed.childNodes, function (node) {
+        var href = node.nodeName === "A" ? node.getAttribute("href") || "" : "";
+        if (/^https:\/\//.test(href)) {
+          var link = element("a", "", node.textContent);
+          link.href = href;
+          box.appendChild(link);
+        } else {
+          box.appendChild(document.createTextNode(node.textContent));
+        }
+      });
+      return box;
+    };
+    return control;
   }
 
   function draw(box, data, root) {
@@ -95,12 +130,14 @@
     canvas.hidden = false;
     box.querySelector(".hub-map__legend").hidden = false;
     // No zoom on wheel: scrolling the page on a phone must not get caught in the map.
-    var map = L.map(canvas, { scrollWheelZoom: false });
-    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    L.tileLayer(data.tiles.url, data.tiles.options).addTo(map);
+    var map = L.map(canvas, { scrollWheelZoom: false, attributionControl: false });
+    var tileOptions = Object.assign({}, data.tiles.options, { attribution: null });
+    L.tileLayer(data.tiles.url, tileOptions).addTo(map);
+    credits(data.tiles.options.attribution).addTo(map);
     if (data.focus) {
+      // A string tooltip would be written as HTML: the town's name goes in as text.
       L.circleMarker([data.focus.lat, data.focus.lon], { radius: 7, color: "#1f3f43", weight: 2, fillOpacity: 0.15 })
-        .bindTooltip(data.focus.name).addTo(map);
+        .bindTooltip(element("span", "", data.focus.name)).addTo(map);
     }
     var icons = pins(data.kinds);
     var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40, chunkedLoading: true });

@@ -166,6 +166,23 @@
     return p;
   }
 
+  // ------------------------------------------------------------ the query lives after "#" (issue 17)
+  // A browser never sends the part after "#": /search/#q=… keeps the words on the visitor's device. Old links
+  // and browsers' own site search (OpenSearch, installed before) still open /search/?q=…; the page reads both.
+  function queryInUrl() {
+    var inHash = new URLSearchParams(location.hash.replace(/^#/, "")).get("q");
+    return inHash !== null ? inHash : new URLSearchParams(location.search).get("q") || "";
+  }
+  function hashUrl(path, q) { return path + (q ? "#q=" + encodeURIComponent(q) : ""); }
+  // Every search box that posts to /search/ (the header's on each page) goes there with "#q=" instead.
+  function keepQueryLocal(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var q = form.querySelector("input[name=q]").value.trim();
+      location.assign(hashUrl(new URL(form.action, location.href).pathname, q));
+    });
+  }
+
   // ------------------------------------------------------------ the /search/ page
   var PAGE = 10;
   function setupSearchPage(form) {
@@ -173,7 +190,7 @@
     var status = document.querySelector(".hub-search__status"), seq = 0, timer = null;
     function show(query, push) {
       var mine = ++seq, q = query.trim();
-      var url = location.pathname + (q ? "?q=" + encodeURIComponent(q) : "");
+      var url = hashUrl(location.pathname, q);
       if (push) { history.pushState({ q: q }, "", url); } else { history.replaceState({ q: q }, "", url); }
       document.title = (q ? q + " の検索結果 - " : "") + document.title.replace(/^.* の検索結果 - /, "");
       if (!q) { out.textContent = ""; status.textContent = ""; return; }
@@ -225,12 +242,15 @@
       clearTimeout(timer);
       show(input.value, true);
     });
-    window.addEventListener("popstate", function () {
-      input.value = new URLSearchParams(location.search).get("q") || "";
+    function fromUrl() {
+      input.value = queryInUrl();
       show(input.value, false);
-    });
-    input.value = new URLSearchParams(location.search).get("q") || "";
-    if (input.value) { show(input.value, false); } else { input.focus(); }
+    }
+    window.addEventListener("popstate", fromUrl);
+    window.addEventListener("hashchange", fromUrl);  // the header's box, used on this page
+    input.value = queryInUrl();
+    // Shown as /search/#q=…: a ?q=… address (an old link) is not kept in the history to be sent again.
+    if (input.value) { show(input.value, false); } else { history.replaceState(null, "", location.pathname); input.focus(); }
   }
   function resultItem(doc, terms) {
     var li = document.createElement("li"), a = document.createElement("a"), meta = document.createElement("p");
@@ -303,6 +323,9 @@
   function init() {
     var form = document.querySelector("form[data-hub-search]");
     if (form && !form.dataset.ready) { form.dataset.ready = "1"; setupSearchPage(form); }
+    Array.prototype.forEach.call(document.querySelectorAll(".hub-searchbar__form"), function (bar) {
+      if (!bar.dataset.ready) { bar.dataset.ready = "1"; keepQueryLocal(bar); }
+    });
     Array.prototype.forEach.call(document.querySelectorAll("[data-hub-townfinder]"), function (box) {
       if (!box.dataset.ready) { box.dataset.ready = "1"; setupTownFinder(box); }
     });
