@@ -132,6 +132,33 @@ class Entry:
         return distance_km(point[0], point[1], town.lat, town.lon) if point else float("inf")
 
     @cached_property
+    def for_children(self) -> bool:
+        """A children's service (子ども・保護者, or an age limit under 20): pages for adults list it after the rest."""
+        listing = self.listing
+        return listing.for_children or (listing.age_max is not None and listing.age_max < 20)
+
+    @cached_property
+    def who_labels(self) -> list[str]:
+        """Short words for whom it is (「18歳まで」「長野市にお住まいの方」), shown on every card."""
+        listing, labels = self.listing, []
+        if listing.age_min is not None and listing.age_max is not None:
+            labels.append(f"{listing.age_min}〜{listing.age_max}歳")
+        elif listing.age_max is not None:
+            labels.append(f"{listing.age_max}歳まで")
+        elif listing.age_min is not None:
+            labels.append(f"{listing.age_min}歳以上")
+        if listing.for_children:
+            labels.append("子どもと保護者むけ")
+        if listing.accepts_from == "own-municipality" and self.town is not None:
+            labels.append(f"{self.town.name}にお住まいの方")
+        return labels
+
+    @cached_property
+    def crisis(self) -> bool:
+        """A line for when things are very hard, open at night or on days off: the calm block on adults' pages."""
+        return bool(getattr(self.listing, "crisis_line", False)) and (self.evening or self.weekend) and not self.for_children
+
+    @cached_property
     def contactable(self) -> bool:
         """A resident can reach it directly: a phone number, or a way that needs no call."""
         return bool(self.listing.contacts.phones) or self.no_phone
@@ -175,6 +202,11 @@ class TownView:
     totals: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # listings located in the town, by kind
     health_office: bool = False  # the region's 保健福祉事務所 covers this town
+    shown: dict[str, list[Entry]] = field(default_factory=dict)  # the town page's cards by section, none twice
+
+    @property
+    def stale_on_page(self) -> bool:
+        return any(e.stale for entries in self.shown.values() for e in entries)
 
     @property
     def coverage(self) -> str:
@@ -230,6 +262,10 @@ class Index:
         rest = [e for e in entries if not e.for_everyone]
         return (everyone + rest)[:HIGHLIGHT_CARDS], len(entries)
 
+    def crisis_lines(self) -> list[Entry]:
+        """Lines flagged in the data for very hard moments that are open at night or on days off."""
+        return [e for e in self.entries.get("windows", []) if e.crisis]
+
     def coverage_counts(self) -> dict[str, int]:
         """How many towns have a window of their own, of their region only, or neither (`TownView.coverage`)."""
         counts = {"own": 0, "region": 0, "none": 0}
@@ -257,9 +293,9 @@ def build_index(reg: Registry, today: dt.date | None = None) -> Index:
         # A closed listing keeps its page (printed QR codes point at it) but leaves every list and map.
         bucket = index.closed if listing.closed else index.entries.setdefault(kind, [])
         bucket.append(Entry(kind, listing, town, region, stale and not listing.closed, _area_names(listing, reg)))
-    for kind in ("windows", "ibasho", "family-groups"):
-        index.entries.setdefault(kind, []).sort(
-            key=lambda e: (_LEVEL_ORDER.get(e.level or "", 0), e.listing.municipality or "999999", e.listing.name_kana))
+    for kind in ("windows", "ibasho", "family-groups"):  # adults' services first; children's after, labelled
+        index.entries.setdefault(kind, []).sort(key=lambda e: (
+            e.for_children, _LEVEL_ORDER.get(e.level or "", 0), e.listing.municipality or "999999", e.listing.name_kana))
     candidates = {kind: _Candidates.of(index.entries[kind], reg) for kind in index.entries}
     for town in reg.municipalities.values():
         index.towns[town.code] = _town_view(index, town, candidates)
@@ -331,20 +367,33 @@ def _town_view(index: Index, town: Municipality, candidates: dict[str, _Candidat
     nearby = {kind: nearest(e for e in candidates[kind].for_town(town)
                             if e.accepts(town) or (e.town is not None and e.town.region == town.region))
               for kind in ("ibasho", "family-groups")}
-    view.own.sort(key=lambda e: e.listing.municipality != town.code)  # stable: located here first, then those naming it
+    # stable: adults' windows located here, then those naming the town from elsewhere; children's after
+    view.own.sort(key=lambda e: (e.for_children, e.listing.municipality != town.code))
     sections = {"elsewhere": nearest(elsewhere), "ibasho": nearby["ibasho"], "family_groups": nearby["family-groups"]}
     seen, no_phone = set(), []
     for entry in view.own + sections["elsewhere"] + view.wide + sections["ibasho"] + sections["family_groups"] + view.national:
         if entry.no_phone and entry.accepts(town) and entry.id not in seen:
             seen.add(entry.id)
             no_phone.append(entry)
-    sections["no_phone"] = no_phone
+    sections["no_phone"] = sorted(no_phone, key=lambda e: e.for_children)  # stable: nearest first otherwise
     for name, entries in sections.items():
         setattr(view, name, entries[:TOWN_PAGE_CARDS])
         view.totals[name] = len(entries)
+    view.shown = _on_page(view)
     view.counts = {"windows": len(view.own)} | {
         kind: sum(1 for e in nearby[kind] if e.listing.municipality == town.code) for kind in nearby}
     return view
+
+
+def _on_page(view: TownView) -> dict[str, list[Entry]]:
+    """Each section's cards on the town page, in page order, no card twice: the no-phone section leaves out the
+    town's windows above it (their cards say so), and the sections below leave out what it showed."""
+    seen = {e.id for e in view.own}
+    no_phone = [e for e in view.no_phone if e.id not in seen]
+    seen |= {e.id for e in no_phone}
+    later = ("wide", "elsewhere", "ibasho", "family_groups", "national")
+    return {"own": view.own, "no_phone": no_phone} | {
+        name: [e for e in getattr(view, name) if e.id not in seen] for name in later}
 
 
 def region_calendar_path(region: Region) -> str:

@@ -306,6 +306,15 @@ class LineContact(Strict):
     url: HttpsUrl | None = Field(None, description="友だち追加などのページ")
     note: str | None = Field(None, description="補足")
 
+    @property
+    def add_friend_url(self) -> str | None:
+        """The page that adds the account: the one given, or LINE's own for an official account's @ID."""
+        if self.url:
+            return self.url
+        if self.line_id and re.fullmatch(r"@[A-Za-z0-9._-]+", self.line_id):
+            return f"https://line.me/R/ti/p/{self.line_id}"
+        return None
+
 
 class Contacts(Strict):
     phones: list[PhoneContact] = Field(default_factory=list, description="電話")
@@ -356,6 +365,10 @@ class Listing(Strict):
     reservation: Literal["required", "preferred", "not-needed"] | None = Field(
         None, description="予約 (required=必要 preferred=おすすめ not-needed=不要)")
     audience: list[Audience] = Field(min_length=1, description="対象 (person=ご本人 family=ご家族 supporter=支援者 anyone=どなたでも)")
+    age_min: int | None = Field(None, ge=0, le=120, description="対象の年齢の下限 (出典に書かれていれば。例: 15 = 15歳以上)")
+    age_max: int | None = Field(None, ge=0, le=120, description="対象の年齢の上限 (出典に書かれていれば。例: 18 = 18歳まで)")
+    for_children: bool = Field(
+        False, description="子ども (とその保護者) のための場所か。大人むけのページでは後ろに、「子どもむけ」と添えて並びます")
     languages: list[str] = Field(default_factory=lambda: ["ja"], description="使える言語 (ISO 639-1 の記号。例: ja, en)")
     accessibility: str | None = Field(None, description="バリアフリー・配慮 (例: 車いすで入れます)")
     description: Text = Field(description="説明 (やさしい言葉で)")
@@ -377,9 +390,11 @@ class Listing(Strict):
         return self
 
     def no_phone_ways(self) -> bool:
-        """Reachable without a phone call: the path the prefecture's phone-only centre lacked."""
+        """Reachable without a phone call: the path the prefecture's phone-only centre lacked. A LINE account
+        counts only with an ID or a link to add it (a name alone leaves people to phone and ask)."""
         by_method = any(m in NO_PHONE_METHODS for m in self.methods)
-        return by_method and bool(self.contacts.emails or self.contacts.line or self.contacts.chat
+        line = any(account.url or account.line_id for account in self.contacts.line)
+        return by_method and bool(self.contacts.emails or line or self.contacts.chat
                                   or self.contacts.web_form or "letter" in self.methods)
 
 
@@ -389,6 +404,8 @@ class Window(Listing):
     level: Literal["municipal", "regional", "prefectural", "national", "private"] = Field(
         description="窓口の範囲")
     staff: list[str] = Field(default_factory=list, description="対応する職種 (例: 保健師)")
+    crisis_line: bool = Field(
+        False, description="とてもつらいときに話せる電話・チャットか (夜間や休日も受けるものは「夜や休日、とてもつらいとき」に並びます)")
 
 
 class Ibasho(Listing):

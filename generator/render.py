@@ -25,7 +25,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from .flyers import PHONES_PER_ROW, flyer_makers, no_phone_ways, opening_slots
-from .index import KIND_LABELS, Index, region_calendar_path
+from .index import KIND_LABELS, Entry, Index, region_calendar_path
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
 from .models import PhoneContact, SourceRef, TimeSlot
@@ -127,6 +127,23 @@ def date_ja(value: dt.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def month_ja(value: dt.date) -> str:
+    """A card's muted 「確認: 2025年8月」: the month is enough there (the listing page has the day)."""
+    return f"{value.year}年ごろ" if getattr(value, "precision", "day") == "year" else f"{value.year}年{value.month}月"
+
+
+def no_phone_words(entries: Iterable[Entry]) -> str:
+    """「チャット、LINE、メール」: the ways without a call that these listings really offer, in the data's words."""
+    ways = []
+    for entry in entries:
+        contacts = entry.listing.contacts
+        offered = [("チャット", bool(contacts.chat)), ("相談フォーム", bool(contacts.web_form)),
+                   ("LINE", any(a.add_friend_url or a.line_id for a in contacts.line)),
+                   ("メール", bool(contacts.emails)), ("手紙", "letter" in entry.listing.methods)]
+        ways += [word for word, yes in offered if yes and word not in ways]
+    return "、".join(ways) or "電話以外の方法"
+
+
 def via_credit(source: SourceRef) -> str | None:
     """「くらし支援ナビ（運営: JUNKBRANDING）経由、CC BY 4.0」: the credit a compilation's licence asks for."""
     if source.via is None:
@@ -166,13 +183,13 @@ def environment(index: Index, site_url: str = "") -> Environment:
                       bytecode_cache=_BYTECODE, comment_start_string="{##", comment_end_string="##}",
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
-                       date_ja=date_ja, via_credit=via_credit)
+                       date_ja=date_ja, month_ja=month_ja, via_credit=via_credit)
     site = index.registry.site
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
         RESERVATION_JA=RESERVATION_JA, OPERATOR_JA=OPERATOR_JA, FORMAT_JA=FORMAT_JA, KIND_LABELS=KIND_LABELS, FLAG_JA=FLAG_JA,
-        months_since=lambda d: months_since(d, index.today),
+        months_since=lambda d: months_since(d, index.today), no_phone_words=no_phone_words,
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
         jsonld=lambda entry: script_tag(listing_jsonld(entry, site_url, index.registry)),

@@ -244,7 +244,7 @@ class Column:
             return DAYS
         if at.item is not None:
             return RECORDS if isinstance(at.item, type) and issubclass(at.item, BaseModel) else LIST
-        return {bool: BOOL, float: NUMBER, dt.date: DATE, PartialDate: PARTIAL_DATE}.get(at.annotation, TEXT)
+        return {bool: BOOL, float: NUMBER, int: NUMBER, dt.date: DATE, PartialDate: PARTIAL_DATE}.get(at.annotation, TEXT)
 
     @property
     def role(self) -> str:
@@ -327,6 +327,9 @@ COLUMNS: list[Column] = [
     Column("家族だけで", "", "family_only_ok", label="家族だけの相談ができる"),
     Column("予約", "", "reservation"),
     Column("対象", "", "audience"),
+    Column("年齢の下限", "例: 15 (15歳以上)。出典に書かれていなければ空", "age_min"),
+    Column("年齢の上限", "例: 18 (18歳まで)。出典に書かれていなければ空", "age_max"),
+    Column("子どもむけ", "", "for_children", label="子ども (と保護者) のための場所"),
     Column("言語", "", "languages"),
     Column("情報確認日", "出典でその情報を確かめた日 (例: 2026-04-01)", "last_verified"),
     Column("出典", "出典 (資料名・URL・日付・補足。JSON)", "source", flat=(
@@ -337,6 +340,7 @@ COLUMNS: list[Column] = [
     Column("更新者", "個人名でなく部署名でもかまいません", "updated_by"),
     Column("窓口の範囲", "", "level", kinds=("windows",)),
     Column("職種", "例: 保健師, 精神保健福祉士", "staff", kinds=("windows",), label="対応する職種"),
+    Column("とてもつらいとき", "", "crisis_line", kinds=("windows",), label="とてもつらいときに話せる電話・チャット"),
     Column("立ち寄り", "", "drop_in", kinds=("ibasho",), label="予約なしで立ち寄れる"),
     Column("いるだけでよい", "", "just_being_ok", kinds=("ibasho",), label="いるだけでもよい"),
     Column("活動", "例: 読書, ボードゲーム", "activities", kinds=("ibasho",)),
@@ -582,6 +586,11 @@ def parse_cell(model: type[BaseModel], column: Column, value: Any) -> Any:
         return _date(value).isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value).strip()
     if annotation is float:
         return _number(value)
+    if annotation is int:
+        number = _number(value)
+        if not float(number).is_integer():
+            raise CellError(f"整数で書いてください (must be a whole number): {value!r}")
+        return int(number)
     if at.is_bool:
         return _bool(str(value))
     if name == "municipality":
