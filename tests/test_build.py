@@ -34,7 +34,7 @@ def test_town_without_a_window_of_its_own_gets_its_regions_window_and_town_hall_
     assert 'href="tel:+81-265-96-7845"' in own
     assert "受け持ち:" in own and "飯島町" in own
     assert "担当の窓口がわからないときの代表番号です。相談したいことを伝えて、担当の係につないでもらってください。" in own
-    assert "あなたのいばしょ チャット相談" in page.split('id="no-phone"')[1].split('id="wide"')[0]
+    assert "あなたのいばしょ チャット相談" in page.split('id="no-phone"')[1].split('id="crisis"')[0]
     assert "上伊那地域" in page and "伊那保健福祉事務所" in page
 
 
