@@ -29,6 +29,7 @@ from .index import KIND_LABELS, Index, region_calendar_path
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
 from .models import PhoneContact, TimeSlot
+from .opening import hours_attr
 from .parallel import fork_map
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -153,6 +154,16 @@ def environment(index: Index, site_url: str = "") -> Environment:
     env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
                        date_ja=date_ja)
     site = index.registry.site
+    hours: dict[tuple[str, str], str] = {}  # a card appears on many pages; its hours data is made once
+
+    def hours_of(entry) -> str:
+        key = (entry.kind, entry.id)
+        if key not in hours:
+            schedule = entry.listing.schedule
+            hours[key] = hours_attr(entry.slots, schedule, index.today)
+        return hours[key]
+
+    env.filters["hours"] = hours_of
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,

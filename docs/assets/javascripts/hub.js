@@ -1,3 +1,82 @@
+// 「いま受付中」「次は 月曜 8:30 から」 (issue #15). generator/opening.py gives each card its slots, the public holidays
+// and 年末年始 on which it is closed, and the days on which the data does not say; this only lays the slots on the
+// visitor's calendar in Japan's time (UTC+9 all year, no summer time) and finds the one open now or the next one.
+var HubOpening = (function () {
+  "use strict";
+  var DAY = 1440, WEEK = ["日", "月", "火", "水", "木", "金", "土"], AHEAD = 62;
+  var ASK = "受付時間は連絡先でご確認ください";
+  function dayOf(iso) { var p = iso.split("-"); return Date.UTC(+p[0], +p[1] - 1, +p[2]) / 864e5; }
+  function date(day) { return new Date(day * 864e5); }
+  function applies(slot, day) {  // slot = [weekdays, nth weeks, days of the month, opens, closes]
+    var d = date(day), dom = d.getUTCDate();
+    if (slot[2].indexOf(dom) >= 0) { return true; }
+    if (slot[0].indexOf(d.getUTCDay()) < 0) { return false; }
+    if (!slot[1].length) { return true; }
+    var last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+    return slot[1].indexOf(Math.ceil(dom / 7)) >= 0 || (slot[1].indexOf(-1) >= 0 && dom + 7 > last);
+  }
+  // Open stretches [start, end, why unknown (祝日・年末年始) or ""] in minutes of Japan's clock, from yesterday to AHEAD days on.
+  function stretches(data, today) {
+    var base = dayOf(data.b), out = [], why = {};
+    Object.keys(data.ask).forEach(function (reason) { data.ask[reason].forEach(function (n) { why[n] = reason; }); });
+    for (var day = today - 1; day <= today + AHEAD; day++) {
+      var n = day - base;
+      if (n < 0 || n > data.to || data.off.indexOf(n) >= 0) { continue; }
+      data.s.forEach(function (slot) {  // slot[5]: a daily line keeps its hours on holidays the data is silent about
+        if (applies(slot, day)) { out.push([day * DAY + slot[3], day * DAY + slot[4], slot[5] ? "" : why[n] || ""]); }
+      });
+    }
+    out.sort(function (a, b) { return a[0] - b[0]; });
+    var merged = [];
+    out.forEach(function (s) {  // 月〜金 0:00〜24:00 is one stretch from Monday to Saturday morning
+      var last = merged[merged.length - 1];
+      if (last && !last[2] && !s[2] && s[0] <= last[1]) { last[1] = Math.max(last[1], s[1]); } else { merged.push(s.slice()); }
+    });
+    return merged;
+  }
+  function endClock(minute) { return minute % DAY === 0 ? "24:00" : clock(minute); }
+  function clock(minute) { var m = ((minute % DAY) + DAY) % DAY; return Math.floor(m / 60) + ":" + ("0" + (m % 60)).slice(-2); }
+  function whenDay(day, today) {
+    if (day === today) { return "きょう"; }
+    if (day === today + 1) { return "あす"; }
+    var d = date(day);
+    if (day - today < 7) { return WEEK[d.getUTCDay()] + "曜"; }
+    return (d.getUTCMonth() + 1) + "月" + d.getUTCDate() + "日 (" + WEEK[d.getUTCDay()] + ")";
+  }
+  // → {open: bool, text}. `now` in ms since 1970 (Date.now()).
+  function status(data, now) {
+    var minute = Math.floor(now / 6e4) + 9 * 60, today = Math.floor(minute / DAY);
+    if (today - dayOf(data.b) > data.to) { return { open: false, text: ASK }; }
+    var all = stretches(data, today), i, s, skipped = "";
+    for (i = 0; i < all.length; i++) {
+      s = all[i];
+      if (s[0] <= minute && minute < s[1]) {
+        if (s[2]) { return { open: false, text: "きょうは" + s[2] + "です。受付しているかは連絡先でご確認ください" }; }
+        var until = s[1] - minute >= DAY ? "" : " (" + (Math.floor((s[1] - 1) / DAY) === today ? "" : whenDay(Math.floor((s[1] - 1) / DAY), today) + " ") + endClock(s[1]) + " まで)";
+        return { open: true, text: "いま受付中" + until };
+      }
+    }
+    if (data.part) { return { open: false, text: "" }; }  // some times are not known: only 受付中 could be said
+    for (i = 0; i < all.length; i++) {
+      s = all[i];
+      if (s[0] <= minute) { continue; }
+      if (s[2]) { skipped = skipped || s[2]; continue; }
+      return { open: false, text: "次は " + whenDay(Math.floor(s[0] / DAY), today) + " " + clock(s[0]) + " から" +
+        (skipped ? " (その前の" + skipped + "は、連絡先でご確認ください)" : "") };
+    }
+    return { open: false, text: ASK };
+  }
+  function show(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".hub-now[data-hours]"), function (p) {
+      var result = status(JSON.parse(p.dataset.hours), Date.now()), card = p.closest(".hub-card");
+      p.textContent = result.text;
+      p.classList.toggle("hub-now--open", result.open);
+      if (card) { card.dataset.now = result.open ? "1" : "0"; }
+    });
+  }
+  return { status: status, show: show };
+})();
+
 // List filters: progressive enhancement. Without JavaScript every listing stays visible.
 // The chosen filters live in the URL (?method=line&flag=free&town=203840), so a filtered list can be
 // shared as a link and the back button returns to the previous choice.
@@ -74,6 +153,7 @@
     apply();
   }
   function init() {
+    HubOpening.show(document);
     var form = document.querySelector("form[data-hub-filter]");
     if (form && !form.dataset.ready) { form.dataset.ready = "1"; setup(form); }
   }
