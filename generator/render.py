@@ -29,6 +29,7 @@ from .index import KIND_LABELS, Index, region_calendar_path
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
 from .models import PhoneContact, TimeSlot
+from .filters import count as filter_count, search_shortcuts
 from .opening import hours_attr
 from .parallel import fork_map
 
@@ -164,6 +165,10 @@ def environment(index: Index, site_url: str = "") -> Environment:
         return hours[key]
 
     env.filters["hours"] = hours_of
+    # list pages show a filter option only when some listing there matches it (generator/filters.py)
+    env.tests.update({f"{name}_used": (lambda value, entries, name=name: filter_count(entries, name, value) > 0)
+                      for name in ("method", "flag", "audience")})
+    env.globals.update(filter_count=filter_count, search_shortcuts=lambda: search_shortcuts(index.entries))
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,

@@ -84,7 +84,7 @@ var HubOpening = (function () {
   "use strict";
   function setup(form) {
     var cards = Array.prototype.slice.call(document.querySelectorAll(".hub-card"));
-    var count = form.querySelector(".hub-filters__count");
+    var count = form.querySelector(".hub-filters__count"), none = form.querySelector(".hub-filters__none");
     var townRegion = {}, regionTowns = {};
     Array.prototype.forEach.call(form.querySelectorAll('select[name="town"] option[data-region]'), function (o) {
       townRegion[o.value] = o.dataset.region;
@@ -109,22 +109,66 @@ var HubOpening = (function () {
       return (!!card.dataset.town && codes.indexOf(card.dataset.town) >= 0) || area.indexOf(region) >= 0 ||
         area.some(function (a) { return codes.indexOf(a) >= 0; });
     }
+    function state() {
+      return { methods: checked("method"), flags: checked("flag"), audiences: checked("audience"),
+        region: selected("region"), town: selected("town") };
+    }
+    function fits(card, s) {
+      var has = (card.dataset.methods || "").split(" ");
+      var who = (card.dataset.audience || "").split(" ");
+      return s.methods.every(function (m) { return has.indexOf(m) >= 0; }) &&
+        s.flags.every(function (f) { return card.getAttribute("data-" + f) === "1"; }) &&
+        (s.audiences.length === 0 || who.indexOf("anyone") >= 0 ||
+          s.audiences.some(function (a) { return who.indexOf(a) >= 0; })) &&
+        (!s.region || inRegion(card, s.region)) && (!s.town || acceptsTown(card, s.town));
+    }
     function apply() {
-      var methods = checked("method"), flags = checked("flag"), audiences = checked("audience");
-      var region = selected("region"), town = selected("town");
-      var shown = 0;
+      var s = state(), shown = 0;
       cards.forEach(function (card) {
-        var has = (card.dataset.methods || "").split(" ");
-        var who = (card.dataset.audience || "").split(" ");
-        var ok = methods.every(function (m) { return has.indexOf(m) >= 0; }) &&
-          flags.every(function (f) { return card.getAttribute("data-" + f) === "1"; }) &&
-          (audiences.length === 0 || who.indexOf("anyone") >= 0 ||
-            audiences.some(function (a) { return who.indexOf(a) >= 0; })) &&
-          (!region || inRegion(card, region)) && (!town || acceptsTown(card, town));
+        var ok = fits(card, s);
         card.hidden = !ok;
         if (ok) { shown += 1; }
       });
       count.textContent = shown + "件 表示しています (全" + cards.length + "件)";
+      offerWider(s, shown);
+    }
+    // 0 results: say so, and offer the nearest wider choice — each condition that, taken away alone, brings
+    // back listings, the fewest first (the closest to what was asked).
+    function offerWider(s, shown) {
+      none.textContent = "";
+      none.hidden = shown > 0;
+      if (shown > 0) { return; }
+      var choices = [];
+      Array.prototype.forEach.call(form.elements, function (el) {
+        var active = (el.type === "checkbox" && el.checked) || (el.tagName === "SELECT" && el.value);
+        if (!active) { return; }
+        var wider = state();
+        if (el.type === "checkbox") {
+          var key = { method: "methods", flag: "flags", audience: "audiences" }[el.name];
+          wider[key] = wider[key].filter(function (v) { return v !== el.value; });
+        } else { wider[el.name] = ""; }
+        var n = cards.filter(function (card) { return fits(card, wider); }).length;
+        var label = el.type === "checkbox" ? el.parentNode.textContent.trim() : (el.name === "town" ? "市町村の指定" : "地域の指定");
+        if (n > 0) { choices.push({ el: el, n: n, label: label }); }
+      });
+      choices.sort(function (a, b) { return a.n - b.n; });
+      var p = document.createElement("p");
+      p.textContent = "この条件に合うところは見つかりませんでした。" +
+        (choices.length ? "条件をひとつ外すと見つかります:" : "条件を減らしてみてください。");
+      none.appendChild(p);
+      choices.slice(0, 3).forEach(function (c) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = "「" + c.label + "」を外す (" + c.n + "件)";
+        button.addEventListener("click", function () {
+          if (c.el.type === "checkbox") { c.el.checked = false; } else { c.el.value = ""; }
+          apply();
+          remember();
+          count.tabIndex = -1;
+          count.focus();
+        });
+        none.appendChild(button);
+      });
     }
     function toQuery() {
       var params = new URLSearchParams();

@@ -191,7 +191,27 @@
 
   // ------------------------------------------------------------ the /search/ page
   var PAGE = 10;
+  // 土日・夜・LINE・匿名 … in a query: the lists filtered for it, above the results (links only, built as DOM nodes).
+  function showOffers(box, offers, q) {
+    box.textContent = "";
+    var query = normalise(q);
+    offers.forEach(function (offer) {
+      if (!offer.words.some(function (w) { return query.indexOf(normalise(w)) >= 0; })) { return; }
+      var p = document.createElement("p");
+      p.className = "hub-offer";
+      p.appendChild(document.createTextNode(offer.label + "を一覧で見る: "));
+      offer.links.forEach(function (link) {
+        var a = document.createElement("a");
+        a.href = ROOT + link.url;
+        a.textContent = link.label + " (" + link.count + "件)";
+        p.appendChild(a);
+      });
+      box.appendChild(p);
+    });
+  }
   function setupSearchPage(form) {
+    var offersData = document.getElementById("hub-search-offers"), offersBox = document.getElementById("search-offers");
+    var offers = offersData ? JSON.parse(offersData.textContent) : [];
     var input = form.querySelector("input[name=q]"), out = document.getElementById("search-results");
     var status = document.querySelector(".hub-search__status"), seq = 0, timer = null;
     function show(query, push) {
@@ -199,6 +219,7 @@
       var url = location.pathname + (q ? "?q=" + encodeURIComponent(q) : "");
       if (push) { history.pushState({ q: q }, "", url); } else { history.replaceState({ q: q }, "", url); }
       document.title = (q ? q + " の検索結果 - " : "") + document.title.replace(/^.* の検索結果 - /, "");
+      if (offersBox) { showOffers(offersBox, offers, q); }
       if (!q) { out.textContent = ""; status.textContent = ""; return; }
       rank(q).then(function (found) {
         if (mine !== seq) { return; }
