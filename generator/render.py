@@ -178,6 +178,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
         jsonld=lambda entry: script_tag(listing_jsonld(entry, site_url, index.registry)),
         region_calendar_path=region_calendar_path,
+        page_link=lambda url: site_url.rstrip("/") + "/" + url if site_url else "",  # absolute, for 「LINEで送る」
     )
     env.globals.update(map_globals(index))
     return env

@@ -88,3 +88,87 @@ def test_a_phrase_is_found_in_order(phone, server):  # noqa: F811
     phone.wait_for_selector("#search-results a")
     first = phone.locator("#search-results .hub-result").first
     assert "県の窓口" in re.sub(r"\s", "", first.inner_text())
+
+
+# ---------------------------------------------------------------- leaving, sharing, noting
+
+NEUTRAL = "https://www.jma.go.jp/bosai/forecast/"
+
+
+@pytest.fixture
+def leaving(browser):  # noqa: F811
+    """A phone whose one allowed trip off the site is the neutral page, answered here (nothing leaves the machine)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
+    context.route("https://www.jma.go.jp/**", lambda route: route.fulfill(body="<title>天気予報</title>", content_type="text/html"))
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/family/", "/consulting/"])
+def test_quick_exit_replaces_the_page(leaving, server, path):  # noqa: F811
+    leaving.goto(server + "/")
+    leaving.goto(server + path)
+    button = leaving.get_by_role("link", name="このページをすぐに閉じる")
+    assert button.bounding_box()["y"] < 844  # in the first screen
+    button.click()
+    leaving.wait_for_url(NEUTRAL)
+    leaving.go_back()
+    assert leaving.url == server + "/"  # Back skips the page that was left
+
+
+def test_quick_exit_by_pressing_shift_three_times(leaving, server):  # noqa: F811
+    leaving.goto(server + "/consulting/")
+    leaving.keyboard.press("Shift")
+    leaving.keyboard.press("Shift")
+    assert leaving.url == server + "/consulting/"
+    leaving.keyboard.press("Shift")
+    leaving.wait_for_url(NEUTRAL)
+
+
+def test_quick_exit_without_javascript_is_a_plain_link(browser, server):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "/family/")
+    assert page.get_by_role("link", name="このページをすぐに閉じる").get_attribute("href") == NEUTRAL
+    page.goto(server + "/windows/")
+    assert page.get_by_role("link", name="このページをすぐに閉じる").count() == 0
+    page.goto(server + "/safe-browsing/")
+    assert "閲覧履歴 (見たページの記録) は消えません" in page.locator("article").inner_text()
+    context.close()
+
+
+def test_a_listing_can_be_sent_by_line_or_mail(phone, server):  # noqa: F811
+    from urllib.parse import parse_qs, urlparse
+    phone.goto(server + "/windows/maisapo-nagano-city/")
+    name = phone.locator("h1").inner_text()
+    line = phone.get_by_role("link", name="LINEで送る").get_attribute("href")
+    assert line.startswith("https://line.me/R/share?text=")
+    text = parse_qs(urlparse(line).query)["text"][0]
+    assert text == name + "\nhttps://shinshu-hikikomori-hub.github.io/hub/windows/maisapo-nagano-city/"
+    mail = phone.get_by_role("link", name="メールで送る").get_attribute("href")
+    assert mail.startswith("mailto:?") and parse_qs(urlparse(mail).query)["body"][0] == text
+    assert phone.locator("script[src^=http]").count() == 0
+
+
+def test_every_page_has_a_preview_title_and_description(built_site):
+    for path in built_site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        if "<head" not in html or 'http-equiv="refresh"' in html:
+            continue
+        assert re.search(r'<meta property="og:title" content="[^"]+">', html), path
+        assert re.search(r'<meta property="og:description" content="[^"]+">', html), path
+    listing = (built_site / "windows" / "maisapo-nagano-city" / "index.html").read_text(encoding="utf-8")
+    assert 'og:title" content="長野市生活就労支援センター「まいさぽ長野市」 - 信州ひきこもり支援ハブ"' in listing
+
+
+def test_the_memo_is_filled_in_here_and_sent_nowhere(phone, server):  # noqa: F811
+    phone.goto(server + "/memo/")
+    assert "入力した内容は、どこにも送られず、保存もされません。" in phone.locator("article").inner_text()
+    before = len(phone.requests)
+    phone.get_by_label("話したいこと・困っていること").fill("テスト: 夜に眠れないことを話したい")
+    phone.get_by_label("聞きたいこと").fill("テスト: 家族だけで相談できますか")
+    assert len(phone.requests) == before  # typing sends nothing
+    assert phone.get_by_role("button", name="印刷する").is_visible()
+    assert phone.evaluate("localStorage.length") == 0 and phone.evaluate("sessionStorage.length") == 0
+    assert phone.locator("article form").count() == 0  # nothing to submit

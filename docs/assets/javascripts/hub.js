@@ -1,3 +1,32 @@
+// 「このページをすぐに閉じる」 (the GOV.UK "Exit this page" pattern): the page goes blank at once and is replaced by a
+// neutral one, so Back does not return to it; pressing Shift 3 times (within 5 seconds) does the same. Without
+// JavaScript the button is an ordinary link to the same neutral page.
+var HubExit = (function () {
+  "use strict";
+  var presses = [], wired = false;
+  function leave(url) {
+    document.documentElement.style.visibility = "hidden";  // nothing of this page stays on the screen while the next loads
+    document.title = "";
+    location.replace(url);
+  }
+  function setup() {
+    var link = document.querySelector("[data-hub-exit]");
+    if (!link) { return; }
+    link.addEventListener("click", function (event) { event.preventDefault(); leave(link.href); });
+    if (wired) { return; }
+    wired = true;
+    document.addEventListener("keydown", function (event) {
+      var current = document.querySelector("[data-hub-exit]");
+      if (event.key !== "Shift" || event.repeat || !current) { return; }
+      var now = Date.now();
+      presses = presses.filter(function (t) { return now - t < 5000; });
+      presses.push(now);
+      if (presses.length >= 3) { leave(current.href); }
+    });
+  }
+  return { setup: setup };
+})();
+
 // 「いま受付中」「次は 月曜 8:30 から」 (issue #15). generator/opening.py gives each card its slots, the public holidays
 // and 年末年始 on which it is closed, and the days on which the data does not say; this only lays the slots on the
 // visitor's calendar in Japan's time (UTC+9 all year, no summer time) and finds the one open now or the next one.
@@ -196,7 +225,17 @@ var HubOpening = (function () {
     fromQuery();
     apply();
   }
+  // 相談メモ: a field grows with what is written, so that all of it is printed.
+  function memo() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-hub-memo] textarea"), function (area) {
+      if (area.dataset.ready) { return; }
+      area.dataset.ready = "1";
+      area.addEventListener("input", function () { area.style.height = "auto"; area.style.height = area.scrollHeight + 2 + "px"; });
+    });
+  }
   function init() {
+    HubExit.setup();
+    memo();
     HubOpening.show(document);
     var form = document.querySelector("form[data-hub-filter]");
     if (form && !form.dataset.ready) { form.dataset.ready = "1"; setup(form); }
