@@ -390,6 +390,8 @@ class Site(Strict):
     branch: str = "main"
     license: Text = Field(description="掲載データのライセンス (例: CC BY 4.0)。/open-data/ とすべてのファイルに書かれます")
     prefecture: Text = Field("長野県", description="都道府県名 (オープンデータの住所・地方公共団体名に使います)")
+    contact_email: Email | None = Field(
+        None, description="サイトの連絡用メールアドレス (/about/ と /contribute/ に表示。実在するものだけ。なければ書かない)")
     hero: Text
     hero_lead: Text
     prefectural_centre: PrefecturalCentre

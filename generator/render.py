@@ -262,6 +262,8 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     from .contribute import contribute_files  # late: contribute reads this module's labels
     for path, make in contribute_files(index).items():
         jobs.append((path, None, lambda make=make: {"text": make()}))
+    page("about.md", "about.md.j2")  # with the contact from data/site.yml
+    page("contribute.md", "contribute.md.j2")
     page("messages/index.md", "messages.md.j2")
     page("status/index.md", "status.md.j2")
     page("map/index.md", "map.md.j2")

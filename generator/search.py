@@ -354,6 +354,9 @@ def search_files(index: Index, pages: dict[str, str], docs_dir: Path, site_url: 
     """Everything search needs, as files to publish beside the pages: the index and OpenSearch."""
     files = build_search_files(collect_docs(index, pages, docs_dir))
     files["opensearch.xml"] = opensearch_xml(index.registry.site.title, site_url)
+    # The 404 page is the theme's, not generated: its town finder reads the towns from here (same host).
+    files[f"{SEARCH_DIR}/towns.json"] = _json([{"code": t.code, "name": t.name, "kana": t.kana, "romaji": t.romaji}
+                                               for t in index.registry.municipalities.values()])
     return files
 
 

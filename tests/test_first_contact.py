@@ -134,7 +134,7 @@ def test_quick_exit_without_javascript_is_a_plain_link(browser, server):  # noqa
     page.goto(server + "/windows/")
     assert page.get_by_role("link", name="このページをすぐに閉じる").count() == 0
     page.goto(server + "/safe-browsing/")
-    assert "閲覧履歴 (見たページの記録) は消えません" in page.locator("article").inner_text()
+    assert "閲覧履歴 (見たページの記録) は消えません" in page.locator("article.md-content__inner").inner_text()
     context.close()
 
 
@@ -164,7 +164,7 @@ def test_every_page_has_a_preview_title_and_description(built_site):
 
 def test_the_memo_is_filled_in_here_and_sent_nowhere(phone, server):  # noqa: F811
     phone.goto(server + "/memo/")
-    assert "入力した内容は、どこにも送られず、保存もされません。" in phone.locator("article").inner_text()
+    assert "入力した内容は、どこにも送られず、保存もされません。" in phone.locator("article.md-content__inner").inner_text()
     before = len(phone.requests)
     phone.get_by_label("話したいこと・困っていること").fill("テスト: 夜に眠れないことを話したい")
     phone.get_by_label("聞きたいこと").fill("テスト: 家族だけで相談できますか")
@@ -172,3 +172,119 @@ def test_the_memo_is_filled_in_here_and_sent_nowhere(phone, server):  # noqa: F8
     assert phone.get_by_role("button", name="印刷する").is_visible()
     assert phone.evaluate("localStorage.length") == 0 and phone.evaluate("sessionStorage.length") == 0
     assert phone.locator("article form").count() == 0  # nothing to submit
+
+
+# ---------------------------------------------------------------- the edges
+
+class PagesLike404:
+    """As GitHub Pages: an address that does not exist gets the site's 404.html, with status 404."""
+
+    def send_error(self, code, message=None, explain=None):
+        from pathlib import Path
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def pages_server(built_site):
+    from generator.audit import SiteHandler, serve
+    from generator.pipeline import site_settings
+    handler = type("Handler", (PagesLike404, SiteHandler), {})
+    with serve(built_site, site_settings(ROOT).site_url, handler=handler) as url:
+        yield url
+
+
+def test_a_missing_page_speaks_japanese_and_finds_the_town(phone, pages_server):  # noqa: F811
+    response = phone.goto(pages_server + "/windows/no-such-window/")
+    assert response.status == 404
+    assert phone.locator("h1").inner_text() == "ページが見つかりませんでした"
+    assert "Not found" not in phone.locator("body").inner_text()
+    box = phone.get_by_role("combobox", name="市町村の名前を入力 (漢字でも、ひらがなでも)")
+    box.fill("いいじ")
+    assert phone.get_by_role("option").first.inner_text() == "飯島町 (いいじままち)"
+    box.press("Enter")
+    phone.wait_for_url("**/municipalities/203840/")
+    phone.go_back()
+    phone.get_by_label("さがしたいことば").fill("親の会")
+    phone.get_by_label("さがしたいことば").press("Enter")
+    phone.wait_for_url("**/search/?q=*")
+    phone.wait_for_selector("#search-results a")
+    assert no_horizontal_scroll(phone)
+
+
+def test_a_missing_page_without_javascript_still_leads_somewhere(browser, pages_server):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(pages_server + "/nothing/")
+    assert not page.get_by_role("combobox").is_visible()
+    assert page.get_by_role("link", name="市町村の一覧から選ぶ").get_attribute("href").endswith("/municipalities/")
+    assert page.locator("form[action$='/search/'] input[name=q]").count() >= 1
+    context.close()
+
+
+def test_contribute_and_about_give_the_ways_in_from_site_yml(phone, server):  # noqa: F811
+    from generator.checks import load_registry
+    site = load_registry(ROOT).site
+    for path in ("/contribute/", "/about/"):
+        phone.goto(server + path)
+        contact = phone.locator("ul.hub-contact")
+        assert contact.get_by_role("link", name="新規掲載・掲載内容の変更・掲載終了のフォームを開く").get_attribute("href") \
+            == site.repository + "/issues/new/choose"
+        assert contact.get_by_role("link", name=site.repository).get_attribute("href") == site.repository
+        if site.contact_email:
+            assert contact.get_by_role("link", name=site.contact_email).get_attribute("href") == "mailto:" + site.contact_email
+        else:  # no address is made up
+            assert "メールの受付先は、まだ設けていません。" in contact.inner_text()
+            assert contact.locator("a[href^=mailto]").count() == 0
+
+
+def test_the_edit_link_is_one_quiet_line_for_staff(phone, server):  # noqa: F811
+    phone.goto(server + "/windows/maisapo-nagano-city/")
+    line = phone.locator("p.hub-staff")
+    assert line.inner_text() == "掲載している団体・市町村の方へ: この情報を修正する (GitHub)"
+    assert "GitHub で" not in phone.locator("article.md-content__inner").inner_text()
+    size = float(line.evaluate("e => getComputedStyle(e).fontSize").rstrip("px"))
+    body = float(phone.locator("article p").first.evaluate("e => getComputedStyle(e).fontSize").rstrip("px"))
+    assert size < body
+
+
+def test_without_javascript_no_sentence_points_at_a_missing_button(browser, server):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for path in ("/map/", "/windows/", "/municipalities/202011/", "/memo/", "/flyers/", "/family/"):
+        page.goto(server + path)
+        visible = page.locator("article.md-content__inner").inner_text()
+        for words in ("押すと", "「印刷する」を押", "「地図を表示」を押"):
+            assert words not in visible, (path, words)
+        assert not page.get_by_role("button", name="地図を表示").is_visible()
+    context.close()
+
+
+def test_the_map_says_so_when_its_tiles_cannot_load(browser, server):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.route("https://cyberjapandata.gsi.go.jp/**", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(server + "/map/")
+    page.get_by_role("button", name="地図を表示").click()
+    failed = page.locator(".hub-map__tiles-failed")
+    failed.wait_for(state="visible")
+    assert failed.inner_text() == "地図の画像を読み込めませんでした (通信の状態などのため)。場所は下の一覧で見られます。"
+    context.close()
+
+
+def test_the_header_search_reads_on_a_phone(phone, server):  # noqa: F811
+    phone.goto(server + "/")
+    box, button = phone.locator("#hub-header-q"), phone.locator(".hub-searchbar button")
+    assert float(box.evaluate("e => getComputedStyle(e).fontSize").rstrip("px")) >= 16
+    assert float(button.evaluate("e => getComputedStyle(e).fontSize").rstrip("px")) >= 16
+    # the whole placeholder fits in the box
+    assert box.evaluate("""e => { const c = document.createElement('canvas').getContext('2d');
+        const s = getComputedStyle(e); c.font = s.fontSize + ' ' + s.fontFamily;
+        return c.measureText(e.placeholder).width <= e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }""")
+    assert button.bounding_box()["height"] >= 40

@@ -97,7 +97,14 @@
     // No zoom on wheel: scrolling the page on a phone must not get caught in the map.
     var map = L.map(canvas, { scrollWheelZoom: false });
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-    L.tileLayer(data.tiles.url, data.tiles.options).addTo(map);
+    // Tiles that do not arrive (offline, a blocked host) leave a blank map: say so once, and where the places are.
+    var failed = box.querySelector(".hub-map__tiles-failed");
+    L.tileLayer(data.tiles.url, data.tiles.options).on("tileerror", function () {
+      if (failed && failed.hidden) {
+        failed.textContent = "地図の画像を読み込めませんでした (通信の状態などのため)。場所は下の一覧で見られます。";
+        failed.hidden = false;
+      }
+    }).addTo(map);
     if (data.focus) {
       L.circleMarker([data.focus.lat, data.focus.lon], { radius: 7, color: "#1f3f43", weight: 2, fillOpacity: 0.15 })
         .bindTooltip(data.focus.name).addTo(map);

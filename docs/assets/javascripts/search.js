@@ -292,7 +292,14 @@
 
   // ------------------------------------------------------------ "find by town" combobox (WAI-ARIA 1.2 pattern)
   function setupTownFinder(box) {
-    var towns = JSON.parse(box.querySelector("script[type='application/json']").textContent);
+    var inline = box.querySelector("script[type='application/json']");
+    if (!inline) {  // the 404 page (a theme template): the same list, from search/towns.json
+      fetchJson("towns.json").then(function (towns) { startTownFinder(box, towns); }).catch(function () {});
+      return;
+    }
+    startTownFinder(box, JSON.parse(inline.textContent));
+  }
+  function startTownFinder(box, towns) {
     var input = box.querySelector("input"), list = box.querySelector("[role=listbox]"), active = -1, shown = [];
     towns.forEach(function (t) { t.keys = [normalise(t.name), normalise(t.kana), t.romaji.toLowerCase()]; });
     function matches(q) {
