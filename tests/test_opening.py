@@ -190,3 +190,16 @@ def test_without_javascript_the_times_stay_and_nothing_is_claimed(browser, serve
     assert not page.get_by_label("いま相談できる").is_visible()
     assert now_text(page, "テスト時間なし窓口") == "受付時間は連絡先でご確認ください"
     page.context.close()
+
+
+def test_the_words_follow_the_clock_while_the_page_stays_open(browser, server):
+    day = next_day(TODAY + dt.timedelta(days=2),
+                   lambda d: d.weekday() == 2 and not closed_day(d) and not closed_day(d + dt.timedelta(days=1)))
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
+    page = context.new_page()
+    page.clock.install(time=dt.datetime.combine(day, dt.time(17, 10), JST))
+    page.goto(server + "/windows/")
+    assert now_text(page, "テスト平日窓口") == "いま受付中 (17:15 まで)"
+    page.clock.run_for(6 * 60 * 1000)
+    assert now_text(page, "テスト平日窓口") == "次は あす 8:30 から"
+    context.close()

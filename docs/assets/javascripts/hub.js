@@ -103,7 +103,12 @@ var HubOpening = (function () {
       if (card) { card.dataset.now = result.open ? "1" : "0"; }
     });
   }
-  return { status: status, show: show };
+  var timer = null;
+  function keepShowing(root) {  // a page left open past 17:15 must not keep saying 受付中: the words follow the clock
+    show(root);
+    if (!timer) { timer = setInterval(function () { show(document); }, 60000); }
+  }
+  return { status: status, show: keepShowing };
 })();
 
 // List filters: progressive enhancement. Without JavaScript every listing stays visible.
