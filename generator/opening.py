@@ -7,16 +7,21 @@ open as usual, or unknown, in which case the page says to check with the listing
 `hub.js` only places the given slots on the visitor's calendar in Asia/Tokyo time and finds the one
 open now or the next one. A listing with no slot it can check gets no data, and its card says so.
 
-The data, one JSON object per listing (the `data-hours` attribute of its card):
-    b    base date, YYYY-MM-DD: day numbers below count from it (the build date, minus one day)
-    to   the last day number the data covers; after it (a site left unbuilt for years) nothing is claimed
+The data comes in two parts, so that a page of thousands of cards does not repeat the calendar in each:
+
+`assets/javascripts/hub-calendar.js` (one small generated file, loaded before hub.js) sets `HubCalendar`:
+    b    base date, YYYY-MM-DD: day numbers count from it (the build date, minus one day)
+    to   the last day number covered; after it (a site left unbuilt for years) nothing is claimed
+    days {"祝日": [day numbers], "年末年始": [day numbers]}
+
+and one JSON object per listing (the `data-hours` attribute of its card):
     s    slots: [weekdays (0 = Sunday … 6 = Saturday, as JavaScript's getUTCDay), nth weeks of the month
-         (1–5, -1 = last; [] = every week), days of the month, opens, closes] — opens and closes in
-         minutes from the opening day's midnight (closes above 1440 ends on the next day), and 1 for a slot
-         of every day of the week, which keeps to its hours on the days in `ask`
-    off  day numbers on which nothing opens (public holidays or 年末年始, when the listing is closed then)
-    ask  {why: [day numbers]} where the listing does not say whether it is open (why: 「祝日」「年末年始」);
-         the page then says to check rather than claim either
+         (1–5, -1 = last; [] = every week), days of the month, opens, closes, daily] — opens and closes in
+         minutes from the opening day's midnight (closes above 1440 ends on the next day); daily is 1 for a
+         slot of every day of the week, which keeps its hours on days the listing says nothing about
+    on   {"祝日": 1 | 0 | -1, "年末年始": 1 | 0 | -1}: on those days the listing is closed (1), open as usual
+         (0), or does not say (-1: the page says to check rather than claim either). A day that is both
+         (元日) is closed if either says closed.
     part 1 when some slots have no times: then only 「いま受付中」 may be said, never 「次は」
 """
 
@@ -71,44 +76,52 @@ def every_day(slot: TimeSlot) -> bool:
     return len(set(slot.days)) == 7 and not slot.nth
 
 
-def hours_data(slots: list[TimeSlot], schedule: Schedule | None, today: dt.date) -> dict | None:
+def policy(closed: bool | None) -> int:
+    """The data's answer for a kind of day: 1 closed, 0 open as usual, -1 not said."""
+    return -1 if closed is None else int(closed)
+
+
+def hours_data(slots: list[TimeSlot], schedule: Schedule | None) -> dict | None:
     """The `data-hours` object for a listing's slots (its schedule and its phones' hours), or None."""
     timed = [(slot, span) for slot in slots if (span := slot_span(slot)) is not None]
     if not timed:
         return None
-    base = today - dt.timedelta(days=1)  # a slot that opened yesterday evening may still be open
-    last = today + dt.timedelta(days=HORIZON_DAYS)
-    on_holiday = schedule.holidays_closed if schedule else None
-    on_year_end = schedule.year_end_closed if schedule else None
-    off: list[int] = []
-    ask: dict[str, list[int]] = {}
-    holidays_in_range = public_holidays(base, last)
-    day = base
-    while day <= last:
-        n = (day - base).days
-        rules = [(closed, why) for is_it, closed, why in ((day in holidays_in_range, on_holiday, "祝日"),
-                                                           (year_end(day), on_year_end, "年末年始")) if is_it]
-        if any(closed for closed, _ in rules):  # closed for one reason is closed (元日: a holiday and 年末年始)
-            off.append(n)
-        elif unknown := [why for closed, why in rules if closed is None]:
-            ask.setdefault(unknown[-1], []).append(n)
-        day += dt.timedelta(days=1)
     data = {
-        "b": base.isoformat(), "to": (last - base).days,
         "s": [[sorted(JS_DAY[d] for d in set(slot.days)), list(slot.nth), list(slot.month_days), *span,
                1 if every_day(slot) else 0] for slot, span in timed],
-        "off": off, "ask": ask,
+        "on": {"祝日": policy(schedule.holidays_closed if schedule else None),
+               "年末年始": policy(schedule.year_end_closed if schedule else None)},
     }
     if len(timed) < len(slots):
         data["part"] = 1
     return data
 
 
-def hours_attr(slots: list[TimeSlot], schedule: Schedule | None, today: dt.date) -> Markup:
+def calendar_data(today: dt.date) -> dict:
+    """Which days are public holidays and 年末年始, from yesterday to HORIZON_DAYS on."""
+    base = today - dt.timedelta(days=1)  # a slot that opened yesterday evening may still be open
+    last = today + dt.timedelta(days=HORIZON_DAYS)
+    span = [base + dt.timedelta(days=n) for n in range((last - base).days + 1)]
+    in_range = public_holidays(base, last)
+    return {"b": base.isoformat(), "to": (last - base).days,
+            "days": {"祝日": [n for n, day in enumerate(span) if day in in_range],
+                     "年末年始": [n for n, day in enumerate(span) if year_end(day)]}}
+
+
+CALENDAR_JS = "assets/javascripts/hub-calendar.js"
+
+
+def calendar_js(today: dt.date) -> str:
+    """The generated script that hub.js reads the calendar from (mkdocs.yml lists it before hub.js)."""
+    return ("// Generated by generator/opening.py at build time: public holidays (the holidays package) and 年末年始.\n"
+            f"var HubCalendar = {json.dumps(calendar_data(today), ensure_ascii=False, separators=(',', ':'))};\n")
+
+
+def hours_attr(slots: list[TimeSlot], schedule: Schedule | None) -> Markup:
     """The JSON for a card's data-hours='…' attribute, single-quoted ("" when there is nothing to check).
 
     Escaped for that attribute only (& < > '), so the JSON's own quotes stay one character each."""
-    data = hours_data(slots, schedule, today)
+    data = hours_data(slots, schedule)
     if not data:
         return Markup("")
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

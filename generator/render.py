@@ -30,7 +30,7 @@ from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
 from .models import PhoneContact, TimeSlot
 from .filters import count as filter_count, search_shortcuts
-from .opening import hours_attr
+from .opening import CALENDAR_JS, calendar_js, hours_attr
 from .parallel import fork_map
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -161,7 +161,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
         key = (entry.kind, entry.id)
         if key not in hours:
             schedule = entry.listing.schedule
-            hours[key] = hours_attr(entry.slots, schedule, index.today)
+            hours[key] = hours_attr(entry.slots, schedule)
         return hours[key]
 
     env.filters["hours"] = hours_of
@@ -268,6 +268,7 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("status/index.md", "status.md.j2")
     page("map/index.md", "map.md.j2")
     page("search.md", "search.md.j2")
+    jobs.append((CALENDAR_JS, None, lambda: {"text": calendar_js(index.today)}))  # 「いま受付中」's holidays
     # Flyers: one A4 sheet per town and per region (generator/flyers.py decides what fits)
     page("flyers/index.md", "flyers.md.j2")
     for path, make_flyer in flyer_makers(index, slot_ja, site_url):

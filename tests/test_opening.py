@@ -10,7 +10,7 @@ import pytest
 
 from conftest import copy_project, fixture_data, run_generator
 from generator.models import Schedule, TimeSlot
-from generator.opening import hours_data, year_end
+from generator.opening import calendar_data, hours_data, year_end
 
 JST = dt.timezone(dt.timedelta(hours=9))
 WEEK_JA = "月火水木金土日"
@@ -18,41 +18,38 @@ WEEK_JA = "月火水木金土日"
 
 # ---------------------------------------------------------------- the data Python decides
 
-def test_closed_on_holidays_and_year_end_when_the_data_says_so():
-    today = dt.date(2026, 12, 1)
-    data = hours_data([TimeSlot(days=["mon", "tue", "wed", "thu", "fri"], opens="08:30", closes="17:15")],
-                      Schedule(holidays_closed=True, year_end_closed=True), today)
+def test_the_calendar_holds_public_holidays_and_year_end():
+    data = calendar_data(dt.date(2026, 12, 1))
     base = dt.date.fromisoformat(data["b"])
-    off = {base + dt.timedelta(days=n) for n in data["off"]}
-    assert dt.date(2027, 1, 11) in off                         # 成人の日
-    assert {dt.date(2026, 12, 29), dt.date(2027, 1, 3)} <= off  # 年末年始
-    assert dt.date(2026, 12, 28) not in off and dt.date(2027, 1, 4) not in off
-    assert data["ask"] == {}
-    assert data["s"] == [[[1, 2, 3, 4, 5], [], [], 8 * 60 + 30, 17 * 60 + 15, 0]]
+    assert base == dt.date(2026, 11, 30)
+    days = {why: {base + dt.timedelta(days=n) for n in ns} for why, ns in data["days"].items()}
+    assert {dt.date(2027, 1, 11), dt.date(2027, 1, 1), dt.date(2027, 11, 23)} <= days["祝日"]
+    assert dt.date(2027, 1, 12) not in days["祝日"]
+    assert {dt.date(2026, 12, 29), dt.date(2027, 1, 3)} <= days["年末年始"]
+    assert dt.date(2026, 12, 28) not in days["年末年始"] and dt.date(2027, 1, 4) not in days["年末年始"]
+    assert data["to"] == 731
 
 
-def test_unknown_holidays_are_asked_about_not_guessed():
-    data = hours_data([TimeSlot(days=["mon"], opens="10:00", closes="16:00")], None, dt.date(2026, 12, 1))
-    base = dt.date.fromisoformat(data["b"])
-    assert data["off"] == []
-    asked = {base + dt.timedelta(days=n) for n in data["ask"]["祝日"]}
-    assert dt.date(2027, 1, 11) in asked and dt.date(2027, 1, 12) not in asked
-    assert dt.date(2026, 12, 31) in {base + dt.timedelta(days=n) for n in data["ask"]["年末年始"]}
+def test_what_a_listing_does_on_those_days_comes_from_the_data():
+    slot = TimeSlot(days=["mon", "tue", "wed", "thu", "fri"], opens="08:30", closes="17:15")
+    data = hours_data([slot], Schedule(holidays_closed=True, year_end_closed=True))
+    assert data == {"s": [[[1, 2, 3, 4, 5], [], [], 8 * 60 + 30, 17 * 60 + 15, 0]], "on": {"祝日": 1, "年末年始": 1}}
+    assert hours_data([slot], Schedule(holidays_closed=False))["on"] == {"祝日": 0, "年末年始": -1}
+    assert hours_data([slot], None)["on"] == {"祝日": -1, "年末年始": -1}  # not said: the page asks, never guesses
 
 
 def test_a_daily_line_keeps_its_hours_and_an_overnight_slot_ends_the_next_morning():
     night = TimeSlot(days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"], opens="20:00", closes="06:00",
                      closes_next_day=True)
     same = TimeSlot(month_days=[10], opens="08:00", closes="08:00")  # 24 hours: 8:00〜翌8:00
-    data = hours_data([night, same], None, dt.date(2026, 12, 1))
+    data = hours_data([night, same], None)
     assert data["s"] == [[[0, 1, 2, 3, 4, 5, 6], [], [], 1200, 1800, 1], [[], [], [10], 480, 1920, 0]]
 
 
 def test_no_times_no_data_and_some_times_partial():
-    assert hours_data([TimeSlot(days=["mon"])], None, dt.date(2026, 12, 1)) is None
-    assert hours_data([], None, dt.date(2026, 12, 1)) is None
-    data = hours_data([TimeSlot(days=["mon"]), TimeSlot(days=["tue"], opens="10:00", closes="12:00")], None,
-                      dt.date(2026, 12, 1))
+    assert hours_data([TimeSlot(days=["mon"])], None) is None
+    assert hours_data([], None) is None
+    data = hours_data([TimeSlot(days=["mon"]), TimeSlot(days=["tue"], opens="10:00", closes="12:00")], None)
     assert data["part"] == 1
 
 

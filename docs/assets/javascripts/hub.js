@@ -27,9 +27,9 @@ var HubExit = (function () {
   return { setup: setup };
 })();
 
-// 「いま受付中」「次は 月曜 8:30 から」 (issue #15). generator/opening.py gives each card its slots, the public holidays
-// and 年末年始 on which it is closed, and the days on which the data does not say; this only lays the slots on the
-// visitor's calendar in Japan's time (UTC+9 all year, no summer time) and finds the one open now or the next one.
+// 「いま受付中」「次は 月曜 8:30 から」 (issue #15). generator/opening.py gives each card its slots and what it does on
+// public holidays and 年末年始, and the calendar of those days (HubCalendar, hub-calendar.js); this only lays the slots
+// on the visitor's calendar in Japan's time (UTC+9 all year, no summer time) and finds the one open now or the next.
 var HubOpening = (function () {
   "use strict";
   var DAY = 1440, WEEK = ["日", "月", "火", "水", "木", "金", "土"], AHEAD = 62;
@@ -45,14 +45,23 @@ var HubOpening = (function () {
     return slot[1].indexOf(Math.ceil(dom / 7)) >= 0 || (slot[1].indexOf(-1) >= 0 && dom + 7 > last);
   }
   // Open stretches [start, end, why unknown (祝日・年末年始) or ""] in minutes of Japan's clock, from yesterday to AHEAD days on.
-  function stretches(data, today) {
-    var base = dayOf(data.b), out = [], why = {};
-    Object.keys(data.ask).forEach(function (reason) { data.ask[reason].forEach(function (n) { why[n] = reason; }); });
+  // What a listing does on each special day: {day number: "off"} or {day number: why} (祝日・年末年始, not said).
+  function specialDays(cal, on) {
+    var days = {};
+    Object.keys(cal.days).forEach(function (why) {
+      cal.days[why].forEach(function (n) {
+        if (on[why] === 1) { days[n] = "off"; } else if (on[why] === -1 && days[n] !== "off") { days[n] = why; }
+      });
+    });
+    return days;
+  }
+  function stretches(data, cal, today) {
+    var base = dayOf(cal.b), out = [], special = specialDays(cal, data.on);
     for (var day = today - 1; day <= today + AHEAD; day++) {
-      var n = day - base;
-      if (n < 0 || n > data.to || data.off.indexOf(n) >= 0) { continue; }
-      data.s.forEach(function (slot) {  // slot[5]: a daily line keeps its hours on holidays the data is silent about
-        if (applies(slot, day)) { out.push([day * DAY + slot[3], day * DAY + slot[4], slot[5] ? "" : why[n] || ""]); }
+      var n = day - base, why = special[n] || "";
+      if (n < 0 || n > cal.to || why === "off") { continue; }
+      data.s.forEach(function (slot) {  // slot[5]: a daily line keeps its hours on days the data is silent about
+        if (applies(slot, day)) { out.push([day * DAY + slot[3], day * DAY + slot[4], slot[5] ? "" : why]); }
       });
     }
     out.sort(function (a, b) { return a[0] - b[0]; });
@@ -73,10 +82,11 @@ var HubOpening = (function () {
     return (d.getUTCMonth() + 1) + "月" + d.getUTCDate() + "日 (" + WEEK[d.getUTCDay()] + ")";
   }
   // → {open: bool, text}. `now` in ms since 1970 (Date.now()).
-  function status(data, now) {
+  function status(data, now, cal) {
+    cal = cal || (typeof HubCalendar !== "undefined" ? HubCalendar : null);
     var minute = Math.floor(now / 6e4) + 9 * 60, today = Math.floor(minute / DAY);
-    if (today - dayOf(data.b) > data.to) { return { open: false, text: ASK }; }
-    var all = stretches(data, today), i, s, skipped = "";
+    if (!cal || today - dayOf(cal.b) > cal.to) { return { open: false, text: ASK }; }
+    var all = stretches(data, cal, today), i, s, skipped = "";
     for (i = 0; i < all.length; i++) {
       s = all[i];
       if (s[0] <= minute && minute < s[1]) {
