@@ -58,13 +58,30 @@ def test_only_options_some_listing_matches_are_shown(phone, server, index):  # n
         if not entries:
             assert form.count() == 0, kind  # an empty list has nothing to filter
             continue
-        shown = set(form.locator("input[type=checkbox]").evaluate_all("els => els.map(e => e.name + '=' + e.value)"))
+        shown = set(form.locator("input[type=checkbox]:visible").evaluate_all("els => els.map(e => e.name + '=' + e.value)"))
         for box in shown:
             name, value = box.split("=")
             assert count(entries, name, value) > 0, (kind, box)
         for value in FLAG_LABELS:
             if count(entries, "flag", value):
                 assert f"flag={value}" in shown, (kind, value)
+
+
+def test_a_link_to_an_option_no_listing_matches_still_filters_and_shows_it(phone, server, index):  # noqa: F811
+    for kind in KIND_LABELS:
+        entries = index.entries[kind]
+        unused = [f for f in FLAG_LABELS if entries and not count(entries, "flag", f)]
+        if unused:
+            break
+    else:
+        pytest.skip("every option matches some listing of every kind")
+    phone.goto(server + f"/{kind}/?flag={unused[0]}")
+    assert phone.locator(".hub-card:visible").count() == 0
+    box = phone.get_by_label(FLAG_LABELS[unused[0]], exact=True)
+    assert box.is_visible() and box.is_checked()
+    phone.locator(".hub-filters__none button").first.click()
+    assert phone.locator(".hub-card:visible").count() == len(entries)
+    assert not box.is_visible()  # taken away, it hides again
 
 
 def test_search_words_offer_the_filtered_list_above_the_results(phone, server, index):  # noqa: F811

@@ -166,7 +166,14 @@ var HubOpening = (function () {
           s.audiences.some(function (a) { return who.indexOf(a) >= 0; })) &&
         (!s.region || inRegion(card, s.region)) && (!s.town || acceptsTown(card, s.town));
     }
+    // An option no listing here matches is hidden, unless a link ticked it: then it shows, so it can be taken away.
+    function showTicked() {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-hub-empty]"), function (el) {
+        el.hidden = !(el.tagName === "LABEL" ? el.querySelector("input").checked : el.querySelector("[data-hub-empty] input:checked"));
+      });
+    }
     function apply() {
+      showTicked();
       var s = state(), shown = 0;
       cards.forEach(function (card) {
         var ok = fits(card, s);
