@@ -56,10 +56,12 @@ SHORTCUTS = [
 def search_shortcuts(entries_by_kind: dict[str, list[Entry]]) -> list[dict]:
     """[{words, label, links: [{label, url, count}]}] for search.js: each list that holds at least one listing.
 
-    URLs are site-relative (search.js prefixes the site root); the counts are what the list will show."""
+    URLs are site-relative (search.js prefixes the site root); the counts are what the list will show
+    (none for 「いま相談できる」, which the list decides by the visitor's clock)."""
     out = []
     for words, name, value, label in SHORTCUTS:
-        links = [{"label": KIND_LABELS[kind], "url": f"{kind}/?{name}={value}#list", "count": n}
+        # no count for 「いま」: how many are open depends on the visitor's clock, which the list page checks
+        links = [{"label": KIND_LABELS[kind], "url": f"{kind}/?{name}={value}#list", "count": None if value == "now" else n}
                  for kind, entries in entries_by_kind.items() if (n := count(entries, name, value))]
         if links:
             out.append({"words": list(words), "label": label, "links": links})

@@ -168,7 +168,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
     # list pages show a filter option only when some listing there matches it (generator/filters.py)
     env.tests.update({f"{name}_used": (lambda value, entries, name=name: filter_count(entries, name, value) > 0)
                       for name in ("method", "flag", "audience")})
-    env.globals.update(filter_count=filter_count, search_shortcuts=lambda: search_shortcuts(index.entries))
+    env.globals.update(search_shortcuts=lambda: search_shortcuts(index.entries))
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,

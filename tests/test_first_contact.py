@@ -95,6 +95,9 @@ def test_search_words_offer_the_filtered_list_above_the_results(phone, server, i
         assert link.inner_text() == f"相談窓口 ({n}件)", query
         assert link.get_attribute("href").endswith(f"windows/?{name}={value}#list")
         assert link.bounding_box()["y"] < phone.locator("#search-results").bounding_box()["y"] + 1
+    phone.goto(server + "/search/?q=いま相談できる")  # how many are open now, only the list can tell: no count
+    phone.wait_for_selector(".hub-search__status:not(:empty)")
+    assert phone.locator("#search-offers a", has_text="相談窓口").inner_text() == "相談窓口"
     phone.goto(server + "/search/?q=まいさぽ")
     phone.wait_for_selector("#search-results a")
     assert phone.locator("#search-offers a").count() == 0

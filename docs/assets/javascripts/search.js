@@ -203,7 +203,7 @@
       offer.links.forEach(function (link) {
         var a = document.createElement("a");
         a.href = ROOT + link.url;
-        a.textContent = link.label + " (" + link.count + "件)";
+        a.textContent = link.label + (link.count === null ? "" : " (" + link.count + "件)");
         p.appendChild(a);
       });
       box.appendChild(p);
