@@ -139,6 +139,11 @@ def test_quick_exit_replaces_the_page(leaving, server, path):  # noqa: F811
 
 def test_quick_exit_by_pressing_shift_three_times(leaving, server):  # noqa: F811
     leaving.goto(server + "/consulting/")
+    leaving.locator("#hub-header-q").focus()
+    for key in ("Shift+A", "Shift+B", "Shift+C"):  # capitals typed with Shift: not a signal
+        leaving.keyboard.press(key)
+    assert leaving.locator("#hub-header-q").input_value() == "ABC" and leaving.url == server + "/consulting/"
+    leaving.locator("#hub-header-q").blur()
     leaving.keyboard.press("Shift")
     leaving.keyboard.press("Shift")
     assert leaving.url == server + "/consulting/"

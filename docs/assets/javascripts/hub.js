@@ -17,7 +17,8 @@ var HubExit = (function () {
     wired = true;
     document.addEventListener("keydown", function (event) {
       var current = document.querySelector("[data-hub-exit]");
-      if (event.key !== "Shift" || event.repeat || !current) { return; }
+      if (event.key !== "Shift") { presses = []; return; }  // Shift with letters (typing capitals) is not a signal
+      if (event.repeat || !current) { return; }
       var now = Date.now();
       presses = presses.filter(function (t) { return now - t < 5000; });
       presses.push(now);
