@@ -17,6 +17,8 @@ Issue #9 (≤ 150 KB for the first query at national scale), 16,015 listings, 1,
 pages, /search/?q=ひきこもり in chromium: 168 KB with index version 1 (shards by a token's first
 character: 79 KB of index), 105 KB with version 2 (shards by a hash of the key, compact postings:
 16 KB of index); the page itself is 80 KB of it, the first 10 result files 9 KB.
+Version 3 (issue #15: triples, a query's characters in order): 13.8 KB of index for ひきこもり at the same
+scale, max 30 KB over the 16 queries (benchmarks/SEARCH-QUALITY.md).
 """
 
 from __future__ import annotations

@@ -295,7 +295,7 @@ def pull_request_body(result: IntakeResult, issue: str) -> str:
              "- 検証: `python -m generator intake` と `make validate`、`make build` がこのワークフローの中で通っています"
              " (GITHUB_TOKEN で作った提案では、ほかのワークフローは自動では動きません)。",
              "",
-             "確認すること: 出典、情報確認日、掲載される場所の了承、掲載しないもの (docs/contribute.md) に当たらないこと。"]
+             "確認すること: 出典、情報確認日、掲載される場所の了承、掲載しないもの (サイトの /contribute/) に当たらないこと。"]
     if result.note:
         lines += ["", "フォームの「変更の説明」:", "", "```text", result.note.replace("```", "'''"), "```"]
     return "\n".join(lines) + "\n"

@@ -252,7 +252,9 @@ class TimeSlot(Strict):
     month_days: list[Annotated[int, Field(ge=1, le=31)]] = Field(
         default_factory=list, description="毎月の日付 (例: 10 = 毎月10日)")
     opens: Time | None = Field(None, description="開始時刻 (例: 08:30)")
-    closes: Time | None = Field(None, description="終了時刻 (例: 17:15。開始より前なら翌日)")
+    closes: Time | None = Field(None, description="終了時刻 (例: 17:15。開始と同じなら24時間後、翌日なら closes_next_day: true)")
+    closes_next_day: bool | None = Field(
+        None, description="翌日に終わるか (例: 22:00〜翌6:00 なら true)。終了が開始より前の時刻なら必要です")
     note: str | None = Field(None, description="この時間の補足")
 
     @model_validator(mode="after")
@@ -264,10 +266,37 @@ class TimeSlot(Strict):
             raise PydanticCustomError("schedule-nth", "第何週かは 1〜5 か -1 (最終) です (nth must be 1..5 or -1)")
         return self
 
+    @model_validator(mode="after")
+    def _evaluable(self) -> "TimeSlot":
+        """A slot the site can check against the clock (「いま受付中」): one reading only, never a guess.
+
+        opens < closes: the same day; opens == closes: 24 hours (08:00〜翌8:00); closes before opens: the next
+        day, which the author says with `closes_next_day: true` (a swapped pair is a typo far more often)."""
+        if self.nth and not self.days:
+            raise PydanticCustomError("schedule-nth-without-days",
+                                      "第何週か (nth) には曜日 (days) が必要です (nth needs days, e.g. nth: [2] with days: [sat])")
+        if self.opens and self.closes and self.closes != "24:00":
+            before = self.closes < self.opens
+            if before and not self.closes_next_day:
+                raise PydanticCustomError(
+                    "schedule-closes-before-opens",
+                    "終了時刻が開始より前です。翌日に終わるなら closes_next_day: true と書いてください "
+                    "(closes is before opens; if it ends the next day, add closes_next_day: true)")
+            if self.closes_next_day and self.closes > self.opens:
+                raise PydanticCustomError(
+                    "schedule-next-day-too-long",
+                    "翌日に終わる時間は、開始より前の時刻で終わります (a slot ending the next day must close before it opened)")
+        if self.closes_next_day and not (self.opens and self.closes):
+            raise PydanticCustomError("schedule-next-day-without-times",
+                                      "closes_next_day には開始と終了の時刻が必要です (closes_next_day needs opens and closes)")
+        return self
+
 
 class Schedule(Strict):
     slots: list[TimeSlot] = Field(default_factory=list, description="受付・開催の時間")
     holidays_closed: bool | None = Field(None, description="祝日は休みか")
+    year_end_closed: bool | None = Field(
+        None, description="年末年始 (12月29日〜1月3日) は休みか (わからなければ書かない)")
     note: str | None = Field(None, description="補足 (例: 年末年始は休み)")
 
 
@@ -511,6 +540,8 @@ class Site(Strict):
     branch: str = "main"
     license: Text = Field(description="掲載データのライセンス (例: CC BY 4.0)。/open-data/ とすべてのファイルに書かれます")
     prefecture: Text = Field("長野県", description="都道府県名 (オープンデータの住所・地方公共団体名に使います)")
+    contact_email: Email | None = Field(
+        None, description="サイトの連絡用メールアドレス (/about/ と /contribute/ に表示。実在するものだけ。なければ書かない)")
     hero: Text
     hero_lead: Text
     prefectural_centre: PrefecturalCentre

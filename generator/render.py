@@ -28,7 +28,9 @@ from .flyers import PHONES_PER_ROW, flyer_makers, no_phone_ways, opening_slots
 from .index import KIND_LABELS, Entry, Index, region_calendar_path
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
+from .filters import count as filter_count, search_shortcuts
 from .models import PhoneContact, SourceRef, TimeSlot
+from .opening import CALENDAR_JS, calendar_js, hours_attr
 from .parallel import fork_map
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -185,6 +187,20 @@ def environment(index: Index, site_url: str = "") -> Environment:
     env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
                        date_ja=date_ja, month_ja=month_ja, via_credit=via_credit)
     site = index.registry.site
+    hours: dict[tuple[str, str], str] = {}  # a card appears on many pages; its hours data is made once
+
+    def hours_of(entry) -> str:
+        key = (entry.kind, entry.id)
+        if key not in hours:
+            schedule = entry.listing.schedule
+            hours[key] = hours_attr(entry.slots, schedule)
+        return hours[key]
+
+    env.filters["hours"] = hours_of
+    # list pages show a filter option only when some listing there matches it (generator/filters.py)
+    env.tests.update({f"{name}_used": (lambda value, entries, name=name: filter_count(entries, name, value) > 0)
+                      for name in ("method", "flag", "audience")})
+    env.globals.update(search_shortcuts=lambda: search_shortcuts(index.entries))
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
@@ -194,6 +210,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
         jsonld=lambda entry: script_tag(listing_jsonld(entry, site_url, index.registry)),
         region_calendar_path=region_calendar_path,
+        page_link=lambda url: site_url.rstrip("/") + "/" + url if site_url else "",  # absolute, for 「LINEで送る」
     )
     env.globals.update(map_globals(index))
     return env
@@ -277,10 +294,13 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     from .contribute import contribute_files  # late: contribute reads this module's labels
     for path, make in contribute_files(index).items():
         jobs.append((path, None, lambda make=make: {"text": make()}))
+    page("about.md", "about.md.j2")  # with the contact from data/site.yml
+    page("contribute.md", "contribute.md.j2")
     page("messages/index.md", "messages.md.j2")
     page("status/index.md", "status.md.j2")
     page("map/index.md", "map.md.j2")
     page("search.md", "search.md.j2")
+    jobs.append((CALENDAR_JS, None, lambda: {"text": calendar_js(index.today)}))  # 「いま受付中」's holidays
     # Flyers: one A4 sheet per town and per region (generator/flyers.py decides what fits)
     page("flyers/index.md", "flyers.md.j2")
     for path, make_flyer in flyer_makers(index, slot_ja, site_url):

@@ -6,8 +6,12 @@ in Python and in `docs/assets/javascripts/search.js` — and pinned to agree by 
 
 - `normalise()`: NFKC (full/half width), lower case, katakana → hiragana, and the common variants
   (引き籠もり/引きこもり → ひきこもり, 家族の会 → 家族会, 子供/子ども → こども).
-- `tokens()`: CJK runs become overlapping bigrams (a single character stays whole), Latin and digit
-  runs become whole words. Names (titles, town names and readings) also get an exact token `=name`.
+- `tokens()`: CJK runs become the three characters starting at each position (the run's last two
+  positions give two and one), Latin and digit runs become whole words. Names (titles, town names and
+  readings) also get an exact token `=name`. A query matches its characters in order (issue #15: 親の会
+  is one token, so a page with 親…の…会 apart does not match): three or more characters look up their
+  overlapping triples, one or two characters the prefix key of every token they start. Only when no page
+  holds the phrase does a query fall back to its pairs of characters anywhere on the page (`partial`).
 
 The index is a set of keys with postings, split into shards by a hash of the whole key, so a query
 fetches only the shards of its own keys (issue #9: sharding by a key's first character made
@@ -17,7 +21,11 @@ for each beginning of a Latin word, the last word of a query being matched as a 
 exact name `=name`. Nothing is fetched before the first keystroke. Each result's title, kind, town
 and text for the snippet live in their own small file, fetched only for the results that are shown.
 
-Files (all under `search/`): `meta.json` (version, page count, bucket count), `t/<bucket>.json`
+Pages that gather listings (town, region and list pages: they show cards) are near-identical to each
+other for most words; `meta.json` lists them (`gather`, ranges of page ids) and the ranking keeps at most
+GATHER_ON_TOP of them before the other results, so they do not crowd out the listings themselves.
+
+Files (all under `search/`): `meta.json` (version, page count, bucket count, gather), `t/<bucket>.json`
 ({key: postings}, the postings as compact text: see `encode_postings`) and `d/<doc>.json`.
 """
 
@@ -39,7 +47,8 @@ from .index import KIND_LABELS, Index
 from .render import METHOD_JA, page_url
 
 SEARCH_DIR = "search"
-VERSION = 2            # meta.json (search.js reads no other): keys sharded by hash, prefix keys, postings as text
+VERSION = 3            # meta.json (search.js reads no other): triples for CJK, keys sharded by hash, prefix keys, postings as text
+GATHER_ON_TOP = 2      # pages that gather listings (town, region, list pages) kept in place; the rest follow the others
 SNIPPET_CHARS = 800   # text kept per page for snippets; the index itself covers the whole page
 FIELD_BONUS = {"title": 3.0, "names": 2.0}  # added to a body weight of at most K1 + 1 = 2.2
 EXACT_WEIGHT = 40.0   # `=name` tokens: typing a town's whole name (or reading) puts its page first
@@ -75,11 +84,11 @@ def _is_cjk(run: str) -> bool:
 
 
 def tokens(text: str) -> list[str]:
-    """Bigrams for CJK runs (one character stays whole), whole words for Latin and digits."""
+    """For CJK runs, the (up to) three characters starting at each position; whole words for Latin and digits."""
     out: list[str] = []
     for run in _RUN.findall(normalise(text)):
         if _is_cjk(run):
-            out.extend([run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)])
+            out.extend(run[i:i + 3] for i in range(len(run)))
         else:
             out.extend(w for w in re.split(r"[._@'-]", run) if w)
     return out
@@ -104,11 +113,20 @@ def term_key(token: str, prefix: bool) -> str:
 
 
 def _prefixes(token: str) -> list[str]:
-    """The prefix keys a token is merged into: a CJK token's first character (a lone character is
-    all a query matches as a prefix), every beginning of a Latin word (the word itself included)."""
+    """The prefix keys a token is merged into: a CJK token's first character (a lone character is all a
+    query matches as a prefix; two characters have keys of their own, `pairs`), every beginning of a
+    Latin word (the word itself included)."""
+    if token[0] == "=" or token.endswith("*"):
+        return []
     if _is_cjk(token):
         return [token[0] + "*"]
     return [token[:k] + "*" for k in range(1, len(token) + 1)]
+
+
+def pairs(text: str) -> list[str]:
+    """`ab*` keys: every two CJK characters side by side, counted as such (a query of two characters, and a
+    longer one on no page in order, looks them up; a merge of the triples would lose how often they occur)."""
+    return [run[i:i + 2] + "*" for run in _RUN.findall(normalise(text)) if _is_cjk(run) for i in range(len(run) - 1)]
 
 
 # ---------------------------------------------------------------- documents
@@ -122,6 +140,7 @@ class Doc:
     body: str = ""
     names: list[str] = field(default_factory=list)  # readings, town names, methods: searchable, not shown
     exact: list[str] = field(default_factory=list)  # the page's own names: typing one whole puts it first
+    gathers: bool = False  # shows other listings' cards (town, region, list pages): see GATHER_ON_TOP
 
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
@@ -172,7 +191,8 @@ def collect_docs(index: Index, pages: dict[str, str], docs_dir: Path | None) -> 
     for path, markdown in sorted(sources.items()):
         if not path.endswith(".md") or path == "search.md" or excluded_from_search(markdown):
             continue
-        doc = Doc(url=page_url(path), title=page_title(markdown) or path, kind="案内", body=page_text(markdown))
+        doc = Doc(url=page_url(path), title=page_title(markdown) or path, kind="案内", body=page_text(markdown),
+                  gathers='class="hub-card"' in markdown)
         if path in entries:
             entry = entries[path]
             listing = entry.listing
@@ -212,9 +232,9 @@ def _weights(doc: Doc, body: Counter, avg_len: float) -> dict[str, float]:
     """Token → weight for one page: BM25 over the body, plus a fixed bonus for a hit in the title or
     in the page's names (saturating them together would let a long page's body drown a short title)."""
     norm = K1 * (1 - B + B * sum(body.values()) / avg_len)
-    weights = {token: tf * (K1 + 1) / (tf + norm) for token, tf in body.items()}
+    weights = {token: tf * (K1 + 1) / (tf + norm) for token, tf in (body + Counter(pairs(doc.body))).items()}
     for name, text in (("title", doc.title), ("names", " ".join(doc.names))):
-        for token in set(tokens(text)):
+        for token in set(tokens(text)) | set(pairs(text)):
             weights[token] = weights.get(token, 0.0) + FIELD_BONUS[name]
     for name in [doc.title, *doc.exact]:
         key = exact_key(name)
@@ -239,9 +259,8 @@ def build_search_files(docs: list[Doc], buckets: int | None = None) -> dict[str,
     # Prefix keys: the tokens a prefix covers, merged (a page's best weight among them)
     covered: dict[str, list[str]] = defaultdict(list)
     for token in postings:
-        if token[0] != "=":
-            for key in _prefixes(token):
-                covered[key].append(token)
+        for key in _prefixes(token):
+            covered[key].append(token)
     for key, group in covered.items():
         if len(group) == 1:
             encoded[key] = encoded[group[0]]
@@ -256,7 +275,9 @@ def build_search_files(docs: list[Doc], buckets: int | None = None) -> dict[str,
     shards: dict[int, dict[str, str]] = defaultdict(dict)
     for key in sorted(encoded):
         shards[bucket(key, buckets)][key] = encoded[key]
-    files = {f"{SEARCH_DIR}/meta.json": _json({"version": VERSION, "pages": len(docs), "buckets": buckets})}
+    meta = {"version": VERSION, "pages": len(docs), "buckets": buckets,
+            "gather": _ranges([n for n, doc in enumerate(docs) if doc.gathers])}
+    files = {f"{SEARCH_DIR}/meta.json": _json(meta)}
     for number, shard in shards.items():
         files[f"{SEARCH_DIR}/t/{number}.json"] = _json(shard)
     for doc_id, doc in enumerate(docs):
@@ -264,6 +285,17 @@ def build_search_files(docs: list[Doc], buckets: int | None = None) -> dict[str,
             {"url": doc.url, "title": doc.title, "kind": doc.kind, "town": doc.town,
              "text": unicodedata.normalize("NFKC", doc.body)[:SNIPPET_CHARS]})
     return files
+
+
+def _ranges(ids: list[int]) -> list[list[int]]:
+    """[3, 4, 5, 9] → [[3, 5], [9, 9]]: the town pages are one run of ids, however many towns."""
+    out: list[list[int]] = []
+    for n in ids:
+        if out and out[-1][1] == n - 1:
+            out[-1][1] = n
+        else:
+            out.append([n, n])
+    return out
 
 
 # Postings as text: for each page, its id's distance from the previous one, then its weight, each a
@@ -322,19 +354,25 @@ def search_files(index: Index, pages: dict[str, str], docs_dir: Path, site_url: 
     """Everything search needs, as files to publish beside the pages: the index and OpenSearch."""
     files = build_search_files(collect_docs(index, pages, docs_dir))
     files["opensearch.xml"] = opensearch_xml(index.registry.site.title, site_url)
+    # The 404 page is the theme's, not generated: its town finder reads the towns from here (same host).
+    files[f"{SEARCH_DIR}/towns.json"] = _json([{"code": t.code, "name": t.name, "kana": t.kana, "romaji": t.romaji}
+                                               for t in index.registry.municipalities.values()])
     return files
 
 
 # ---------------------------------------------------------------- the same ranking, for tests and benchmarks
 
-def query_terms(query: str) -> list[tuple[str, bool]]:
-    """(token, is_prefix) pairs: a lone CJK character and the last Latin word match as prefixes."""
+def query_terms(query: str, apart: bool = False) -> list[tuple[str, bool]]:
+    """(token, is_prefix) pairs: one or two CJK characters and the last Latin word match as prefixes; longer
+    CJK runs are their overlapping triples, or with `apart` their pairs, found anywhere on the page."""
     runs = _RUN.findall(normalise(query))
     terms: list[tuple[str, bool]] = []
     for i, run in enumerate(runs):
         last = i == len(runs) - 1
         if _is_cjk(run):
-            terms += [(run, True)] if len(run) == 1 else [(run[j:j + 2], False) for j in range(len(run) - 1)]
+            size = 2 if apart else 3
+            terms += [(run, True)] if len(run) < size else [(run[j:j + 2], True) if apart else (run[j:j + 3], False)
+                                                            for j in range(len(run) - size + 1)]
         else:
             words = [w for w in re.split(r"[._@'-]", run) if w]
             terms += [(w, last and k == len(words) - 1) for k, w in enumerate(words)]
@@ -343,13 +381,38 @@ def query_terms(query: str) -> list[tuple[str, bool]]:
 
 def rank(load: Callable[[str], dict], query: str) -> tuple[list[int], bool]:
     """search.js's rank(): (page ids best first, partial). `load(path)` reads a file under search/ ({}
-    when it is missing); a page must hold every term, or else the pages holding some are `partial`."""
+    when it is missing). Pages holding the query's characters in order come first; when there are none,
+    the pages holding all its pairs of characters anywhere, or else some of them, are `partial`."""
     terms, exact = query_terms(query), exact_key(query)
     if not terms:
         return [], False
     meta = load("meta.json")
     if meta.get("version") != VERSION:
         raise ValueError(f"search index version {meta.get('version')}, not {VERSION}")
+    results, partial = _score(load, meta, terms, exact)
+    wider = query_terms(query, apart=True)
+    if partial or (not results and wider != terms):  # the phrase is on no page: its pieces, labelled partial
+        results, partial = (_score(load, meta, wider, exact)[0] if wider != terms else results), True
+    return _gathered_last(results, meta.get("gather", [])), partial and bool(results)
+
+
+def _gathered_last(results: list[int], gather: list[list[int]]) -> list[int]:
+    """Pages that gather listings beyond the first GATHER_ON_TOP go after all the others (order kept)."""
+    def gathers(doc: int) -> bool:
+        return any(first <= doc <= last for first, last in gather)
+    kept, later, seen = [], [], 0
+    for doc in results:
+        if gathers(doc):
+            seen += 1
+            if seen > GATHER_ON_TOP:
+                later.append(doc)
+                continue
+        kept.append(doc)
+    return kept + later
+
+
+def _score(load: Callable[[str], dict], meta: dict, terms: list[tuple[str, bool]], exact: str) -> tuple[list[int], bool]:
+    """(page ids best first, partial) for these terms: BM25-like sum; pages holding every term, or else any."""
     keys = [term_key(token, prefix) for token, prefix in terms] + ([exact] if len(exact) > 1 else [])
     shards = {b: load(f"t/{b}.json") for b in dict.fromkeys(bucket(key, meta["buckets"]) for key in keys)}
     found = {key: decode_postings(shards[bucket(key, meta["buckets"])].get(key, "")) for key in keys}

@@ -165,6 +165,8 @@ def hours_text(listing: Listing) -> str:
     parts = [slot_ja(s) for s in availability(listing)]
     if listing.schedule and listing.schedule.holidays_closed:
         parts.append("祝日は休み")
+    if listing.schedule and listing.schedule.year_end_closed:
+        parts.append("年末年始 (12月29日〜1月3日) は休み")
     if listing.schedule and listing.schedule.note:
         parts.append(listing.schedule.note)
     return " / ".join(parts)
@@ -287,7 +289,7 @@ COLUMNS: list[Column] = [
            part="schedule.slots.0.days", standard=True, view=lambda listing: simple_hours(listing)[0]),
     Column("開始時間", "開始時刻 (例: 08:30)", part="schedule.slots.0.opens", standard=True,
            view=lambda listing: simple_hours(listing)[1] or None),
-    Column("終了時間", "終了時刻 (例: 17:15。開始より前なら翌日)", part="schedule.slots.0.closes", standard=True,
+    Column("終了時間", "終了時刻 (例: 17:15。開始と同じなら24時間。翌日に終わる時間は 受付時間_詳細 に closes_next_day: true と書きます)", part="schedule.slots.0.closes", standard=True,
            view=lambda listing: simple_hours(listing)[2] or None),
     Column("利用可能日時特記事項", "受付・開催の時間を文で (例: 毎月第2土曜 13:30〜16:00)。取りこむときは、"
            "受付時間の補足 の列がないシートでだけ、その内容として読みます", standard=True,
@@ -320,6 +322,7 @@ COLUMNS: list[Column] = [
     Column("受付時間_詳細", "受付・開催の時間 (曜日・第何週・日付・開始・終了・補足。JSON)", "schedule.slots", flat=(
         Column("第何週", "例: 2 (第2)、1,3 (第1・第3)、-1 (最終)。毎週なら空", part="schedule.slots.0.nth"),)),
     Column("祝日休み", "", "schedule.holidays_closed", label="祝日は休み"),
+    Column("年末年始休み", "12月29日〜1月3日は休み", "schedule.year_end_closed", label="年末年始は休み"),
     Column("受付時間の補足", "受付・開催の時間の補足", "schedule.note", label="利用可能日時特記事項"),
     Column("無料", "", "cost.free"),
     Column("費用の補足", "", "cost.note"),

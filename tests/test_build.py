@@ -94,7 +94,7 @@ def test_failing_mkdocs_or_background_stage_keeps_the_site(tmp_path):
     root = copy_project(tmp_path)
     assert run_generator(root, "build").returncode == 0
     before = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
-    about = root / "docs" / "about.md"
+    about = root / "docs" / "privacy.md"
     good_about = about.read_text(encoding="utf-8")
     about.write_text("# x\n\n[broken](nowhere.md)\n", encoding="utf-8")  # strict: warning
     result = run_generator(root, "build")

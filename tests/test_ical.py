@@ -59,7 +59,7 @@ def test_first_occurrence_and_times():
     assert Recurrence("MONTHLY", byday=("2SA",)).first_on_or_after(dt.date(2026, 10, 1)) == dt.date(2026, 10, 10)
     assert Recurrence("MONTHLY", byday=("5FR",)).first_on_or_after(dt.date(2026, 2, 1)) == dt.date(2026, 5, 29)
     assert Recurrence("MONTHLY", bymonthday=(31,)).first_on_or_after(dt.date(2026, 2, 1)) == dt.date(2026, 3, 31)
-    overnight = TimeSlot(month_days=[10], opens="22:00", closes="06:00")
+    overnight = TimeSlot(month_days=[10], opens="22:00", closes="06:00", closes_next_day=True)
     assert event_times(overnight, dt.date(2026, 1, 10)) == (at(2026, 1, 10, 22, 0), at(2026, 1, 11, 6, 0))
     allday = TimeSlot(days=["sun"], nth=[-1])
     assert event_times(allday, dt.date(2026, 1, 25)) == (dt.date(2026, 1, 25), dt.date(2026, 1, 26))

@@ -5,6 +5,7 @@ link from the data may appear."""
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 from html.parser import HTMLParser
 
@@ -82,7 +83,8 @@ def test_hostile_text_never_becomes_markup(tmp_path_factory, texts):
     for path, text in pages.items():
         if not path.endswith(".md"):  # downloads and map data are checked in the real build below
             continue
-        body = text.split("---", 2)[2] if text.startswith("---") else text
+        # front matter ends at a line that is only --- (as MkDocs reads it), not at --- inside a value
+        body = re.sub(r"\A---\n.*?\n---\n", "", text, count=1, flags=re.S)
         parser = MarkupFromData()
         parser.feed(markdown.markdown(body, extensions=EXTENSIONS))
         assert parser.found == [], (path, parser.found)

@@ -39,12 +39,38 @@ def test_variants_fold_to_one_form():
     assert normalise("子供") == normalise("子ども") == "こども"
 
 
-def test_tokens_are_bigrams_for_japanese_and_words_for_latin():
-    assert tokens("親の会") == ["親の", "の会"]
-    assert tokens("LINEで相談") == ["line", "で相", "相談"]
+def test_tokens_are_triples_for_japanese_and_words_for_latin():
+    assert tokens("親の会") == ["親の会", "の会", "会"]
+    assert tokens("LINEで相談") == ["line", "で相談", "相談", "談"]
     assert tokens("相") == ["相"]
     assert query_terms("相") == [("相", True)]
+    assert query_terms("相談") == [("相談", True)]
+    assert query_terms("親の会") == [("親の会", False)]
+    assert query_terms("家族の相談") == [("家族の", False), ("族の相", False), ("の相談", False)]
+    assert query_terms("家族の相談", apart=True) == [("家族", True), ("族の", True), ("の相", True), ("相談", True)]
     assert query_terms("li") == [("li", True)]
+
+
+def test_a_query_matches_its_characters_in_order():
+    docs = [Doc(url=f"t/{n}/", title=f"テスト{n}", kind="案内", body=body) for n, body in enumerate(
+        ["親の会があります", "親のことも、の会話も", "家族の会と親の集まり", "親の会", "家族の相談"])]
+    load = loader(build_search_files(docs, buckets=4))
+    results, partial = rank(load, "親の会")
+    assert sorted(results) == [0, 3] and not partial  # not 1 (親の…の会), nor 2 (家族の会と親の)
+    assert rank(load, "家族の相談") == ([4], False)
+    # on no page in order: the pages holding its pieces, labelled partial
+    results, partial = rank(load, "家族の親")
+    assert partial and set(results) >= {2}
+    assert rank(load, "存在しない") == ([], False)
+
+
+def test_pages_that_gather_listings_do_not_crowd_out_the_rest():
+    towns = [Doc(url=f"m/{n}/", title=f"テスト町{n}", kind="市町村", body="電話以外で相談できるところ " * 5, gathers=True)
+             for n in range(6)]
+    listing = Doc(url="w/x/", title="テスト窓口", kind="相談窓口", body="電話以外で相談できます")
+    load = loader(build_search_files([*towns, listing], buckets=4))
+    results, _ = rank(load, "電話以外")
+    assert results.index(6) == 2  # two town pages may come first; the listing before the other four
 
 
 def test_page_text_drops_markup_and_keeps_words():
@@ -65,23 +91,35 @@ def reference_rank(docs: list[Doc], query: str) -> list[int]:
     bodies = [Counter(tokens(doc.body)) for doc in docs]
     avg_len = sum(sum(b.values()) for b in bodies) / len(docs)
     pages = [{t: max(1, round(w * 10)) for t, w in _weights(d, b, avg_len).items()} for d, b in zip(docs, bodies)]
-    terms, exact = query_terms(query), exact_key(query)
-    total, hits = {}, Counter()
-    for token, prefix in terms:
-        weights = {}
+    exact = exact_key(query)
+
+    def score(terms):
+        total, hits = {}, Counter()
+        for token, prefix in terms:
+            weights = {}
+            for doc, page in enumerate(pages):
+                if prefix and len(token) == 2 and not token.isascii():  # two CJK characters: their own pair key
+                    found = [page[token + "*"]] if token + "*" in page else []
+                else:
+                    found = [w for t, w in page.items() if t == token or (prefix and t[0] != "=" and t[-1] != "*"
+                                                                          and t.startswith(token))]
+                if found:
+                    weights[doc] = max(found)
+            idf = math.log(1 + (len(docs) - len(weights) + 0.5) / (len(weights) + 0.5))
+            for doc, weight in weights.items():
+                total[doc] = total.get(doc, 0) + idf * weight / 10
+                hits[doc] += 1
         for doc, page in enumerate(pages):
-            found = [w for t, w in page.items() if t == token or (prefix and t[0] != "=" and t.startswith(token))]
-            if found:
-                weights[doc] = max(found)
-        idf = math.log(1 + (len(docs) - len(weights) + 0.5) / (len(weights) + 0.5))
-        for doc, weight in weights.items():
-            total[doc] = total.get(doc, 0) + idf * weight / 10
-            hits[doc] += 1
-    for doc, page in enumerate(pages):
-        if doc in total and exact in page:
-            total[doc] += page[exact]
-    every = [doc for doc in total if hits[doc] == len(terms)]
-    return sorted(every or total, key=lambda doc: (-total[doc], doc))
+            if doc in total and exact in page:
+                total[doc] += page[exact]
+        every = [doc for doc in total if hits[doc] == len(terms)]
+        return sorted(every or total, key=lambda doc: (-total[doc], doc)), not every and bool(total)
+
+    terms, wider = query_terms(query), query_terms(query, apart=True)
+    results, partial = score(terms)
+    if partial or (not results and wider != terms):  # the phrase is on no page: its pieces
+        results = score(wider)[0] if wider != terms else results
+    return results
 
 
 def synthetic_docs(count: int = 400) -> list[Doc]:
@@ -103,7 +141,7 @@ def test_index_ranks_as_the_pages_weights_say(buckets):
     docs = synthetic_docs()
     files = build_search_files(docs, buckets=buckets)
     load = loader(files)
-    assert json.loads(files["search/meta.json"]) == {"version": 2, "pages": len(docs), "buckets": buckets}
+    assert json.loads(files["search/meta.json"]) == {"version": 3, "pages": len(docs), "buckets": buckets, "gather": []}
     for query in ["ひきこもり", "相", "相談", "li", "LINE", "24時間", "家族の会", "テスト12", "てすと12", "居場所 無料", "存在しない"]:
         results, _partial = rank(load, query)
         assert results == reference_rank(docs, query), query
@@ -126,7 +164,7 @@ def test_a_query_fetches_only_its_own_keys_shards():
     fetched = []
     base = loader(files)
     rank(lambda path: fetched.append(path) or base(path), "ひきこもり")
-    keys = ["ひき", "きこ", "こも", "もり", "=ひきこもり"]
+    keys = ["ひきこ", "きこも", "こもり", "=ひきこもり"]
     assert sorted(fetched) == sorted(["meta.json", *{f"t/{bucket(k, 64)}.json" for k in keys}])
 
 
@@ -235,7 +273,7 @@ def test_javascript_and_python_normalise_alike(search_page, server):  # noqa: F8
     assert js == [[normalise(s), tokens(s)] for s in SAMPLES]
     js_terms = search_page.evaluate("s => s.map(x => HubSearch.queryTerms(x))", SAMPLES)
     assert js_terms == [[[t, p] for t, p in query_terms(s)] for s in SAMPLES]
-    keys = ["ひき", "相*", "li*", "=いいじま", "𠮷野"]
+    keys = ["ひきこ", "相*", "相談*", "li*", "=いいじま", "𠮷野"]
     assert search_page.evaluate("k => k.map(x => HubSearch.bucket(x, 4096))", keys) == [bucket(k, 4096) for k in keys]
     text = encode_postings([(0, 14), (3, 400), (50, 1), (99_999, 72)])
     assert search_page.evaluate("t => HubSearch.postings(t)", text) == {"0": 14, "3": 400, "50": 1, "99999": 72}

@@ -84,4 +84,5 @@ def test_other_lists_have_the_same_filters(phone, server, index):  # noqa: F811
     for kind in ("ibasho", "family-groups"):
         phone.goto(f"{server}/{kind}/?flag=anonymous")
         assert shown(phone) == names(e for e in index.entries[kind] if e.listing.anonymous_ok)
-        assert phone.get_by_label("地域 (広域圏)").count() == 1
+        # a list with no listings has nothing to filter (issue #15: no 20 boxes over an empty list)
+        assert phone.get_by_label("地域 (広域圏)").count() == (1 if index.entries[kind] else 0)

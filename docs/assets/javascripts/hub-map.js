@@ -132,7 +132,14 @@
     // No zoom on wheel: scrolling the page on a phone must not get caught in the map.
     var map = L.map(canvas, { scrollWheelZoom: false, attributionControl: false });
     var tileOptions = Object.assign({}, data.tiles.options, { attribution: null });
-    L.tileLayer(data.tiles.url, tileOptions).addTo(map);
+    // Tiles that do not arrive (offline, a blocked host) leave a blank map: say so once, and where the places are.
+    var failed = box.querySelector(".hub-map__tiles-failed");
+    L.tileLayer(data.tiles.url, tileOptions).on("tileerror", function () {
+      if (failed && failed.hidden) {
+        failed.textContent = "地図の画像を読み込めませんでした (通信の状態などのため)。場所は下の一覧で見られます。";
+        failed.hidden = false;
+      }
+    }).addTo(map);
     credits(data.tiles.options.attribution).addTo(map);
     if (data.focus) {
       // A string tooltip would be written as HTML: the town's name goes in as text.

@@ -30,23 +30,23 @@
     var out = [];
     (normalise(text).match(RUN) || []).forEach(function (run) {
       if (isCjk(run)) {
-        if (run.length === 1) { out.push(run); } else {
-          for (var i = 0; i < run.length - 1; i++) { out.push(run.substr(i, 2)); }
-        }
+        for (var i = 0; i < run.length; i++) { out.push(run.substr(i, 3)); }  // the last two: two and one characters
       } else { out.push.apply(out, splitWord(run)); }
     });
     return out;
   }
-  // [token, isPrefix]: a lone CJK character and the last Latin word match every token they start.
-  function queryTerms(query) {
+  // [token, isPrefix]: one or two CJK characters and the last Latin word match every token they start; longer
+  // CJK runs are their overlapping triples (the characters in order), or with `apart` their pairs anywhere.
+  function queryTerms(query, apart) {
     var runs = normalise(query).match(RUN) || [], terms = [], seen = {};
     runs.forEach(function (run, i) {
       var last = i === runs.length - 1, add = function (t, p) {
         if (!seen[t + p]) { seen[t + p] = 1; terms.push([t, p]); }
       };
       if (isCjk(run)) {
-        if (run.length === 1) { add(run, true); } else {
-          for (var j = 0; j < run.length - 1; j++) { add(run.substr(j, 2), false); }
+        var size = apart ? 2 : 3;
+        if (run.length < size) { add(run, true); } else {
+          for (var j = 0; j + size <= run.length; j++) { add(run.substr(j, size), !!apart); }
         }
       } else {
         var words = splitWord(run);
@@ -92,13 +92,36 @@
     for (i = 0; i < numbers.length; i += 2) { doc += numbers[i]; map[doc] = numbers[i + 1]; }
     return map;
   }
+  // = generator/search.py rank(): the characters in order first; when no page holds them, their pairs (partial).
   function rank(query) {
-    var terms = queryTerms(query), exact = exactKey(query);
+    var terms = queryTerms(query), wider = queryTerms(query, true), exact = exactKey(query);
     if (!terms.length) { return Promise.resolve({ results: [], partial: false }); }
-    var keys = terms.map(termKey).concat(exact.length > 1 ? [exact] : []);
+    var same = JSON.stringify(wider) === JSON.stringify(terms);
     return fetchJson("meta.json").then(function (meta) {
       // an index of another version (a copy cached from before an update) cannot be read: say "try again later"
-      if (meta.version !== 2) { throw new Error("search index version " + meta.version); }
+      if (meta.version !== 3) { throw new Error("search index version " + meta.version); }
+      return lookUp(meta, terms, exact).then(function (found) {
+        if (!found.partial && (found.results.length || same)) { return found; }
+        return (same ? Promise.resolve(found) : lookUp(meta, wider, exact)).then(function (wide) {
+          return { results: wide.results, partial: wide.results.length > 0 };
+        });
+      }).then(function (found) {
+        return { results: gatheredLast(found.results, meta.gather || []), partial: found.partial };
+      });
+    });
+  }
+  // Pages that gather listings (town, region, list pages) beyond the first two follow all the others.
+  function gatheredLast(results, gather) {
+    var kept = [], later = [], seen = 0;
+    results.forEach(function (d) {
+      var gathers = gather.some(function (r) { return r[0] <= d && d <= r[1]; });
+      if (gathers && ++seen > 2) { later.push(d); } else { kept.push(d); }
+    });
+    return kept.concat(later);
+  }
+  function lookUp(meta, terms, exact) {
+    var keys = terms.map(termKey).concat(exact.length > 1 ? [exact] : []);
+    return Promise.resolve().then(function () {
       var wanted = {};
       keys.forEach(function (k) { wanted[bucket(k, meta.buckets)] = 1; });
       var names = Object.keys(wanted);
@@ -185,7 +208,27 @@
 
   // ------------------------------------------------------------ the /search/ page
   var PAGE = 10;
+  // 土日・夜・LINE・匿名 … in a query: the lists filtered for it, above the results (links only, built as DOM nodes).
+  function showOffers(box, offers, q) {
+    box.textContent = "";
+    var query = normalise(q);
+    offers.forEach(function (offer) {
+      if (!offer.words.some(function (w) { return query.indexOf(normalise(w)) >= 0; })) { return; }
+      var p = document.createElement("p");
+      p.className = "hub-offer";
+      p.appendChild(document.createTextNode(offer.label + "を一覧で見る: "));
+      offer.links.forEach(function (link) {
+        var a = document.createElement("a");
+        a.href = ROOT + link.url;
+        a.textContent = link.label + (link.count === null ? "" : " (" + link.count + "件)");
+        p.appendChild(a);
+      });
+      box.appendChild(p);
+    });
+  }
   function setupSearchPage(form) {
+    var offersData = document.getElementById("hub-search-offers"), offersBox = document.getElementById("search-offers");
+    var offers = offersData ? JSON.parse(offersData.textContent) : [];
     var input = form.querySelector("input[name=q]"), out = document.getElementById("search-results");
     var status = document.querySelector(".hub-search__status"), seq = 0, timer = null;
     function show(query, push) {
@@ -193,6 +236,7 @@
       var url = hashUrl(location.pathname, q);
       if (push) { history.pushState({ q: q }, "", url); } else { history.replaceState({ q: q }, "", url); }
       document.title = (q ? q + " の検索結果 - " : "") + document.title.replace(/^.* の検索結果 - /, "");
+      if (offersBox) { showOffers(offersBox, offers, q); }
       if (!q) { out.textContent = ""; status.textContent = ""; return; }
       rank(q).then(function (found) {
         if (mine !== seq) { return; }
@@ -225,7 +269,7 @@
           });
         }
         status.textContent = found.results.length ?
-          (found.partial ? "「" + q + "」をすべて含むページはありませんでした。一部を含むページ " : "「" + q + "」の検索結果 ") +
+          (found.partial ? "「" + q + "」をそのまま含むページはありませんでした。ことばの一部を含むページ " : "「" + q + "」の検索結果 ") +
             found.results.length + "件" :
           "「" + q + "」を含むページは見つかりませんでした。ことばを短くするか、ひらがなでもためしてください。";
         return more();
@@ -268,7 +312,14 @@
 
   // ------------------------------------------------------------ "find by town" combobox (WAI-ARIA 1.2 pattern)
   function setupTownFinder(box) {
-    var towns = JSON.parse(box.querySelector("script[type='application/json']").textContent);
+    var inline = box.querySelector("script[type='application/json']");
+    if (!inline) {  // the 404 page (a theme template): the same list, from search/towns.json
+      fetchJson("towns.json").then(function (towns) { startTownFinder(box, towns); }).catch(function () {});
+      return;
+    }
+    startTownFinder(box, JSON.parse(inline.textContent));
+  }
+  function startTownFinder(box, towns) {
     var input = box.querySelector("input"), list = box.querySelector("[role=listbox]"), active = -1, shown = [];
     towns.forEach(function (t) { t.keys = [normalise(t.name), normalise(t.kana), t.romaji.toLowerCase()]; });
     function matches(q) {
