@@ -295,6 +295,7 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     for path, make in contribute_files(index).items():
         jobs.append((path, None, lambda make=make: {"text": make()}))
     page("about.md", "about.md.j2")  # with the contact from data/site.yml
+    page("consulting.md", "consulting.md.j2")  # with the night and holiday lines from the data
     page("contribute.md", "contribute.md.j2")
     page("messages/index.md", "messages.md.j2")
     page("status/index.md", "status.md.j2")
