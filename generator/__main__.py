@@ -190,9 +190,12 @@ def _site_url(root: Path) -> str:
 
 def cmd_intake(args: argparse.Namespace) -> int:
     """Issue form body → one listing file. Writes the Japanese comment and workflow outputs when asked."""
-    from .intake import body_from_event, comment_markdown, intake, pull_request_body
+    from .intake import (body_from_event, comment_markdown, confirm_pull_request_body, event_context, intake,
+                         pull_request_body)
     body = body_from_event(args.file) if args.event else args.file.read_text(encoding="utf-8")
-    result = intake(args.root, body)
+    result = intake(args.root, body, context=event_context(args.file) if args.event else None)
+    if result.confirmation is not None:  # 掲載内容の確認: the PR says who confirmed
+        pull_request_body = confirm_pull_request_body  # noqa: F811
     comment = comment_markdown(result)
     if args.comment:
         args.comment.write_text(comment, encoding="utf-8")

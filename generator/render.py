@@ -166,6 +166,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
     env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
                        date_ja=date_ja, via_credit=via_credit)
     site = index.registry.site
+    from .verify import verify_links  # late: verify → forms → sheet_columns reads this module's labels
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
@@ -175,6 +176,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
         jsonld=lambda entry: script_tag(listing_jsonld(entry, site_url, index.registry)),
         region_calendar_path=region_calendar_path,
+        verify_links=lambda entry: verify_links(site, entry.kind, entry.listing, f"{site_url}{entry.url}"),
     )
     env.globals.update(map_globals(index))
     return env

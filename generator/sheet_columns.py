@@ -313,6 +313,8 @@ COLUMNS: list[Column] = [
     Column("対象", "", "audience"),
     Column("言語", "", "languages"),
     Column("情報確認日", "出典でその情報を確かめた日 (例: 2026-04-01)", "last_verified"),
+    Column("変更なしの確認日", "運営者・担当者が、内容が変わっていないと確かめた日 (例: 2026-11-30)", "last_confirmed"),
+    Column("内容の更新日", "このサイトの掲載を最後に書きかえた日", "last_changed"),
     Column("出典", "出典 (資料名・URL・日付・補足。JSON)", "source", flat=(
         Column("出典名", part="source.0.title"),
         Column("出典URL", part="source.0.url"),
@@ -350,12 +352,16 @@ def known_headers() -> set[str]:
     return {h for c in COLUMNS + FLAT_PARTS for h in c.headers} | set(IGNORED_STANDARD)
 
 
+# Set by intake itself (a confirmation moves last_confirmed, a change last_changed): no form asks for them.
+INTAKE_SETS = ("last_confirmed", "last_changed")
+
+
 def columns_for(kind: str) -> list[Column]:
     """The flat view that issue forms ask for, in sheet order: data columns with their JSON record
     columns replaced by their parts, and the standard's part columns (one phone, one time slot)."""
     flat: list[Column] = []
     for column in COLUMNS:
-        if not column.applies_to(kind) or column in CLOSE_COLUMNS:
+        if not column.applies_to(kind) or column in CLOSE_COLUMNS or column.field in INTAKE_SETS:
             continue
         if column.part is not None or (column.field is not None and not column.flat):
             flat.append(column)

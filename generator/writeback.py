@@ -57,6 +57,8 @@ def _keep_maintainer_notes(listing: Listing, data: dict) -> None:
             data["source"][i]["maintainer_note"] = source.maintainer_note
     if listing.maintainer_note:
         data["maintainer_note"] = listing.maintainer_note
+    if listing.maintainer_accounts:
+        data["maintainer_accounts"] = list(listing.maintainer_accounts)
 
 
 def listing_yaml(kind: str, listing: Listing) -> str:
