@@ -166,7 +166,9 @@ def environment(index: Index, site_url: str = "") -> Environment:
     env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
                        date_ja=date_ja, via_credit=via_credit)
     site = index.registry.site
-    from .verify import verify_links  # late: verify → forms → sheet_columns reads this module's labels
+    from .changes import FEED_LIMIT, VERB_JA, all_events, freshness  # late: these read this module's labels
+    from .reminders import due_groups
+    from .verify import verify_links
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
@@ -177,6 +179,8 @@ def environment(index: Index, site_url: str = "") -> Environment:
         jsonld=lambda entry: script_tag(listing_jsonld(entry, site_url, index.registry)),
         region_calendar_path=region_calendar_path,
         verify_links=lambda entry: verify_links(site, entry.kind, entry.listing, f"{site_url}{entry.url}"),
+        freshness=lambda: freshness(index), reminder_groups=lambda: due_groups(index, index.today),
+        change_events=lambda: all_events(index)[:FEED_LIMIT], VERB_JA=VERB_JA,
     )
     env.globals.update(map_globals(index))
     return env
@@ -262,6 +266,7 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
         jobs.append((path, None, lambda make=make: {"text": make()}))
     page("messages/index.md", "messages.md.j2")
     page("status/index.md", "status.md.j2")
+    page("changes/index.md", "changes.md.j2")
     page("map/index.md", "map.md.j2")
     page("search.md", "search.md.j2")
     # Flyers: one A4 sheet per town and per region (generator/flyers.py decides what fits)
