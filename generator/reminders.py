@@ -111,7 +111,7 @@ def due_groups(index: Index, today: dt.date) -> list[Group]:
 
 # ---------------------------------------------------------------- the issue text
 
-def _facts(entry: Entry, date_ja: Callable[[dt.date], str]) -> list[str]:
+def facts(entry: Entry, date_ja: Callable[[dt.date], str]) -> list[str]:
     listing = entry.public
     c = listing.contacts
     lines = [f"- 運営: {listing.operator.name}"]
@@ -152,7 +152,7 @@ def issue_body(group: Group, site, site_url: str) -> str:
     for n, (entry, reasons) in enumerate(group.items, 1):
         links = verify_links(site, entry.kind, entry.listing, f"{site_url}{entry.url}")
         lines += [f"### {n}. {entry.listing.name} ({entry.kind_label})", "",
-                  f"- お願いの理由: {'、'.join(reasons)}", *_facts(entry, date_ja),
+                  f"- お願いの理由: {'、'.join(reasons)}", *facts(entry, date_ja),
                   f"- 掲載ページ: {site_url}{entry.url}", "",
                   f"**[変更なし]({links.confirm})** ・ [変更を知らせる]({links.change})", ""]
     return "\n".join(lines)

@@ -167,7 +167,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
                        date_ja=date_ja, via_credit=via_credit)
     site = index.registry.site
     from .changes import FEED_LIMIT, VERB_JA, all_events, freshness  # late: these read this module's labels
-    from .reminders import due_groups
+    from .reminders import due_groups, facts
     from .verify import verify_links
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
@@ -181,6 +181,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
         verify_links=lambda entry: verify_links(site, entry.kind, entry.listing, f"{site_url}{entry.url}"),
         freshness=lambda: freshness(index), reminder_groups=lambda: due_groups(index, index.today),
         change_events=lambda: all_events(index)[:FEED_LIMIT], VERB_JA=VERB_JA,
+        pack_facts=lambda entry: [line[2:] for line in facts(entry, date_ja)],
     )
     env.globals.update(map_globals(index))
     return env
@@ -267,6 +268,12 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("messages/index.md", "messages.md.j2")
     page("status/index.md", "status.md.j2")
     page("changes/index.md", "changes.md.j2")
+    # Verification packs: a printable 確認票 and a pre-filled sheet per town, for its staff (out of search)
+    from .packs import FOLDER as PACKS, pack_entries, pack_files, sheet_name
+    for code, town in reg.municipalities.items():
+        page(f"{PACKS}/{code}.md", "town_pack.md.j2", town=town, entries=pack_entries(index, code), sheet=sheet_name(code))
+    for path, make in pack_files(index, site_url).items():
+        jobs.append((path, None, lambda make=make: {"text": make()}))
     page("map/index.md", "map.md.j2")
     page("search.md", "search.md.j2")
     # Flyers: one A4 sheet per town and per region (generator/flyers.py decides what fits)

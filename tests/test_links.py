@@ -39,6 +39,8 @@ def test_one_issue_opens_updates_and_closes():
 
 def test_every_internal_link_of_the_built_site_resolves(built_site: Path):
     """Offline: every href/src that stays on the site points at a file the build wrote."""
+    from generator.pipeline import site_settings
+    prefix = urlsplit(site_settings(ROOT).site_url).path or "/"  # absolute links carry the site's own path
     missing = []
     for page in built_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
@@ -47,8 +49,15 @@ def test_every_internal_link_of_the_built_site_resolves(built_site: Path):
             parts = urlsplit(ref)
             if parts.scheme or ref.startswith(("//", "#", "mailto:", "tel:", "data:")) or not parts.path:
                 continue
-            target = (page.parent / unquote(parts.path)).resolve()
-            if parts.path.endswith("/") or target.is_dir():
+            path = unquote(parts.path)
+            if path.startswith("/"):
+                if not path.startswith(prefix):
+                    missing.append(f"{page.relative_to(built_site)} → {ref} (outside the site)")
+                    continue
+                target = (built_site / path[len(prefix):]).resolve()
+            else:
+                target = (page.parent / path).resolve()
+            if path.endswith("/") or target.is_dir():
                 target = target / "index.html"
             if not target.exists():
                 missing.append(f"{page.relative_to(built_site)} → {ref}")
