@@ -68,7 +68,7 @@ def due_reasons(entry: Entry, today: dt.date) -> list[str]:
     reasons = []
     months = FREQUENT_MONTHS if frequent(entry) else MONTHS
     if today >= add_months(listing.checked_on, months):
-        reasons.append(f"前回の確認から{months}か月がたちました"
+        reasons.append(f"前回の確認から{months}か月以上たちました"
                        + (" (チャット・LINE・夜間の窓口は6か月ごとにお願いしています)" if months == FREQUENT_MONTHS else ""))
     confirmed_this_december = listing.last_confirmed is not None and listing.last_confirmed >= dt.date(today.year, 12, 1)
     if today.month == 12 and has_hours(entry) and not confirmed_this_december:

@@ -202,7 +202,7 @@ def test_the_issue_text_has_the_facts_and_both_links(root):
     body = (root / "o" / plan["groups"][0]["body"]).read_text(encoding="utf-8")
     entry = group.items[0][0]
     assert body.startswith(f"<!-- hub-reminder:{group.key} -->")
-    assert f"### 1. {entry.listing.name}" in body and "前回の確認から11か月がたちました" in body
+    assert f"### 1. {entry.listing.name}" in body and "前回の確認から11か月以上たちました" in body
     assert entry.listing.contacts.phones[0].number in body
     assert "template=4-confirm-window.yml" in body and "template=2-change-window.yml" in body
     assert f"https://example.org/windows/{entry.id}/" in body
