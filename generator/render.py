@@ -271,7 +271,8 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     # Verification packs: a printable 確認票 and a pre-filled sheet per town, for its staff (out of search)
     from .packs import FOLDER as PACKS, pack_entries, pack_files, sheet_name
     for code, town in reg.municipalities.items():
-        page(f"{PACKS}/{code}.md", "town_pack.md.j2", town=town, entries=pack_entries(index, code), sheet=sheet_name(code))
+        page(f"{PACKS}/{code}.md", "town_pack.md.j2", town=town, entries=pack_entries(index, code), sheet=sheet_name(code),
+             site_url=site_url)
     for path, make in pack_files(index, site_url).items():
         jobs.append((path, None, lambda make=make: {"text": make()}))
     page("map/index.md", "map.md.j2")
