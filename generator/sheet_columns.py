@@ -313,8 +313,6 @@ COLUMNS: list[Column] = [
     Column("対象", "", "audience"),
     Column("言語", "", "languages"),
     Column("情報確認日", "出典でその情報を確かめた日 (例: 2026-04-01)", "last_verified"),
-    Column("変更なしの確認日", "運営者・担当者が、内容が変わっていないと確かめた日 (例: 2026-11-30)", "last_confirmed"),
-    Column("内容の更新日", "このサイトの掲載を最後に書きかえた日", "last_changed"),
     Column("出典", "出典 (資料名・URL・日付・補足。JSON)", "source", flat=(
         Column("出典名", part="source.0.title"),
         Column("出典URL", part="source.0.url"),
@@ -334,6 +332,9 @@ COLUMNS: list[Column] = [
     # Only the 掲載終了 form asks for these (see forms.py); a sheet may close a listing too.
     Column("掲載終了日", "例: 2026-03-31", "closed.date"),
     Column("掲載終了の理由", "", "closed.reason", long=True),
+    # Added in 2026-11 (issue #16): at the end, so that /api/v1/listings.csv only grows.
+    Column("変更なしの確認日", "運営者・担当者が、内容が変わっていないと確かめた日 (例: 2026-11-30)", "last_confirmed"),
+    Column("内容の更新日", "このサイトの掲載を最後に書きかえた日", "last_changed"),
 ]
 HEADER = [c.name for c in COLUMNS]
 BY_NAME = {c.name: c for c in COLUMNS}

@@ -62,3 +62,14 @@ def test_freshness_shares_add_up():
     total, towns = freshness(_index())
     assert total.total == len(_index().all_entries)
     assert sum(t.total for t in towns) <= total.total and all(0 <= t.fresh <= t.total for t in towns)
+
+
+def test_pages_name_their_feed_for_feed_readers(built_site):
+    """Town, region and /changes/ pages carry <link rel="alternate" type="application/atom+xml"> to a feed that exists."""
+    import re
+    for page, feed in (("municipalities/202011/index.html", "municipalities/202011/feed.xml"),
+                       ("regions/nagano/index.html", "regions/nagano/feed.xml"), ("changes/index.html", "changes/feed.xml")):
+        html = (built_site / page).read_text(encoding="utf-8")
+        href = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', html).group(1)
+        assert ((built_site / page).parent / href).resolve() == (built_site / feed).resolve()
+        assert not feedparser.parse((built_site / feed).read_bytes()).bozo
