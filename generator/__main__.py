@@ -1,5 +1,5 @@
 """Command line: `python -m generator validate | new KIND ID | schema [--check] | pages DIR | export DIR | build [--audit]
-| report | forms [--check] | intake FILE | import-sheet FILE`."""
+| report | forms [--check] | intake FILE | import-sheet FILE | reminders --date D | link-list FILE`."""
 
 from __future__ import annotations
 
@@ -190,9 +190,12 @@ def _site_url(root: Path) -> str:
 
 def cmd_intake(args: argparse.Namespace) -> int:
     """Issue form body → one listing file. Writes the Japanese comment and workflow outputs when asked."""
-    from .intake import body_from_event, comment_markdown, intake, pull_request_body
+    from .intake import (body_from_event, comment_markdown, confirm_pull_request_body, event_context, intake,
+                         pull_request_body)
     body = body_from_event(args.file) if args.event else args.file.read_text(encoding="utf-8")
-    result = intake(args.root, body)
+    result = intake(args.root, body, context=event_context(args.file) if args.event else None)
+    if result.confirmation is not None:  # 掲載内容の確認: the PR says who confirmed
+        pull_request_body = confirm_pull_request_body  # noqa: F811
     comment = comment_markdown(result)
     if args.comment:
         args.comment.write_text(comment, encoding="utf-8")
@@ -221,6 +224,67 @@ def cmd_import_sheet(args: argparse.Namespace) -> int:
     print(f"{errors} 件のエラー (errors)、{len(result.written)} 件を書きました (files written)"
           + ("。エラーがあるため、どのファイルも書いていません (nothing written)" if errors else ""))
     return 1 if errors else 0
+
+
+def cmd_reminders(args: argparse.Namespace) -> int:
+    """Which listings to ask about on --date, one issue text per group; --sync opens/updates/closes the issues."""
+    import datetime as dt
+    from .reminders import GitHub, GitHubError, due_groups, sync, write_texts
+    today = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    registry = load_registry(args.root, today)
+    if registry.errors:
+        return cmd_validate(args)
+    index = build_index(registry, today)
+    groups = due_groups(index, today)
+    for group in groups:
+        print(f"{group.key}\t{group.name}\t{len(group.ids)}件\t{' '.join(group.ids)}")
+    print(f"確認のお願い: {len(groups)} グループ、{sum(len(g.ids) for g in groups)} 件 ({today.isoformat()})")
+    if args.dry_run and not args.sync:
+        return 0
+    out = args.out or Path(tempfile.mkdtemp(prefix="reminders-"))
+    plan = write_texts(groups, index, _site_url(args.root), out, today)
+    print(f"{plan} を書きました (written)")
+    if not args.sync:
+        return 0
+    try:
+        api = GitHub(os.environ.get("GITHUB_REPOSITORY", ""), os.environ.get("GITHUB_TOKEN", ""),
+                     os.environ.get("GITHUB_API_URL", "https://api.github.com"))
+        actions = sync(plan, api, today, dry_run=args.dry_run)
+    except GitHubError as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return 1
+    for action in actions:
+        print(("(dry-run) " if args.dry_run else "") + action.describe())
+    return 0
+
+
+def cmd_link_list(args: argparse.Namespace) -> int:
+    from .links import listing_urls
+    registry = load_registry(args.root)
+    urls = listing_urls(registry)
+    args.file.write_text("".join(f"{url}\n" for url in urls), encoding="utf-8")
+    print(f"{len(urls)} 件のリンクを {args.file} に書きました (URLs written)")
+    return 0
+
+
+def cmd_link_issue(args: argparse.Namespace) -> int:
+    from .links import broken_urls, listing_urls, read_report, sync_issue
+    from .reminders import GitHub, GitHubError
+    used_by = listing_urls(load_registry(args.root))
+    try:
+        broken = broken_urls(read_report(args.report))
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"エラー: lychee の結果が読めません (cannot read the lychee report): {exc}", file=sys.stderr)
+        return 1
+    try:
+        api = GitHub(os.environ.get("GITHUB_REPOSITORY", ""), os.environ.get("GITHUB_TOKEN", ""),
+                     os.environ.get("GITHUB_API_URL", "https://api.github.com"))
+        verb = sync_issue(api, broken, used_by, args.dry_run)
+    except GitHubError as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return 1
+    print(f"つながらないリンク: {len(broken)} 件。Issue: {verb}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -265,6 +329,21 @@ def main(argv: list[str] | None = None) -> int:
     sheet.add_argument("--kind", choices=["window", "ibasho", "family-group"], help="when the sheet has no 種類 column")
     sheet.add_argument("--overwrite", action="store_true", help="replace listings that already exist")
     sheet.set_defaults(func=cmd_import_sheet)
+    reminders = sub.add_parser("reminders", help="which listings to ask about; one issue text per town or operator")
+    reminders.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    reminders.add_argument("--out", type=Path, help="folder for the issue texts and plan.json")
+    reminders.add_argument("--dry-run", action="store_true", help="write nothing: print the groups (with --sync: the actions)")
+    reminders.add_argument("--sync", action="store_true",
+                           help="open/update/remind/close the GitHub issues (GITHUB_TOKEN, GITHUB_REPOSITORY)")
+    reminders.set_defaults(func=cmd_reminders)
+    link_list = sub.add_parser("link-list", help="write every listing's source and contact URL, one a line")
+    link_list.add_argument("file", type=Path)
+    link_list.set_defaults(func=cmd_link_list)
+    link_issue = sub.add_parser("link-issue", help="open/update/close the one issue of broken links from lychee's JSON")
+    link_issue.add_argument("report", type=Path)
+    link_issue.add_argument("list", type=Path, nargs="?", help="the URL list that was checked (for the record)")
+    link_issue.add_argument("--dry-run", action="store_true")
+    link_issue.set_defaults(func=cmd_link_issue)
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
     return args.func(args)

@@ -293,7 +293,7 @@ def _check_listing(doc: Document, listing: Listing, reg: Registry, today: dt.dat
             f"情報確認日が出典の日付より細かくなっています。出典のとおり '{coarse}' と書いてください "
             f"(last_verified is more precise than its source's date: write '{coarse}')")
 
-    age = (today - listing.last_verified).days
+    age = (today - listing.checked_on).days  # a confirmation by the operator counts as a check
     if age > STALE_AFTER_DAYS and listing.closed is None:  # nobody needs to re-check a closed place
         line, col = doc.position(("last_verified",))
         problems.append(Problem.warning(doc.path, line, col, "stale", "last_verified",

@@ -351,6 +351,8 @@ def docs_pages(docs_dir: Path) -> list[str]:
 def export_files(index: Index, page_paths: Iterable[str], site_url: str) -> dict[str, bytes]:
     """Every open-data file, and the sitemap when the site's URL is known (a sitemap needs absolute URLs)."""
     out = Exporter(index, site_url).files()
+    from .changes import feed_files  # Atom feeds of what changed, from the registry's own dates
+    out.update(feed_files(index, site_url))
     if site_url:
         xml = sitemap(site_url, page_paths, page_lastmod(index))
         out["sitemap.xml"] = xml

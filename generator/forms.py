@@ -18,9 +18,10 @@ import yaml
 from .sheet_columns import (BOOL_JA, CLOSE_COLUMNS, SHEET_KINDS, UNKNOWN_JA, Column, FieldAt, choice_label,
                             columns_for, field_at, last_name)
 
-Action = Literal["new", "change", "close"]
+Action = Literal["new", "change", "close", "confirm"]
 Widget = Literal["input", "textarea", "dropdown", "checkboxes"]
-ACTION_JA: dict[str, str] = {"new": "新規掲載", "change": "掲載内容の変更", "close": "掲載終了"}
+ACTION_JA: dict[str, str] = {"new": "新規掲載", "change": "掲載内容の変更", "close": "掲載終了",
+                             "confirm": "掲載内容の確認 (変更なし)"}
 NOTE_LABEL = "変更の説明 (フォームで書けないこと)"
 CONSENT_LABEL = "確認"
 MAX_INPUT = 300        # one line of a form
@@ -34,7 +35,11 @@ CONSENTS: dict[str, list[str]] = {
                "ここに書いた内容とアカウント名は、だれでも読めることを理解しています (相談者など個人のことは書いていません)"],
     "close": ["掲載を終えることを、運営者か出典で確かめました",
               "ここに書いた内容とアカウント名は、だれでも読めることを理解しています (相談者など個人のことは書いていません)"],
+    "confirm": ["掲載ページの内容 (電話番号・受付時間・場所など) を見て、今も変わっていないことを確かめました",
+                "ここに書いた内容とアカウント名は、だれでも読めることを理解しています (相談者など個人のことは書いていません)"],
 }
+# The confirmation form asks only which listing: its name is there so an edit into another listing shows.
+CONFIRM_PATHS = (("id",), ("name",))
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,10 @@ def _field(column: Column, kind: str, action: Action) -> FormField:
     description = _describe(column, at, action)
     if column.path == ("id",) and action != "new":
         description = f"直したい掲載のページのアドレスの最後の部分です (例: /{SHEET_KINDS[kind][0]}/<ID>/)"
+    if action == "confirm":
+        required = True
+        description = ("掲載ページの「変更なし」のリンクから開くと、入っています。変えないでください"
+                       if column.path == ("id",) else "確かめた掲載の名称です (リンクから開くと、入っています)")
     if at.item is not None and at.choices:
         return FormField(label, "checkboxes", column, tuple(choice_label(name, c) for c in at.choices),
                          False, description)
@@ -105,7 +114,9 @@ def _field(column: Column, kind: str, action: Action) -> FormField:
 
 
 def build_form(action: Action, kind: str) -> Form:
-    if action == "close":
+    if action == "confirm":
+        columns = [c for c in columns_for(kind) if c.path in CONFIRM_PATHS]
+    elif action == "close":
         columns = [c for c in columns_for(kind) if c.path == ("id",)] + list(CLOSE_COLUMNS) + [
             c for c in columns_for(kind) if c.path[0] == "source"]
     else:
@@ -119,7 +130,8 @@ def build_form(action: Action, kind: str) -> Form:
     return Form(action, kind, tuple(fields))
 
 
-FORMS: dict[str, Form] = {f"{a}-{k}": build_form(a, k) for a in ("new", "change", "close") for k in SHEET_KINDS}
+FORMS: dict[str, Form] = {f"{a}-{k}": build_form(a, k) for a in ("new", "change", "close", "confirm")
+                          for k in SHEET_KINDS}
 
 
 # ---------------------------------------------------------------- issue form YAML
@@ -129,6 +141,9 @@ _INTRO = {
            "結果はこの Issue にコメントでお知らせします。",
     "change": "掲載している{kind}の内容を直すためのフォームです。変えたい項目だけ書いてください。空の項目は今のまま残ります。"
               "送信すると、内容を自動で確かめ、修正の提案 (プルリクエスト) を作ります。",
+    "confirm": "掲載している{kind}の内容が、今も変わっていないことをお知らせいただくフォームです。送信すると、"
+               "「変更なしの確認日」を今日にする提案 (プルリクエスト) を自動で作ります。内容が変わっていたら、"
+               "「掲載内容の変更」のフォームを使ってください。",
     "close": "{kind}の掲載を終えるためのフォームです。ページは残り、「掲載を終了しました」と理由が表示され、一覧と地図からは外れます。",
 }
 _PUBLIC = ("**ここに書いた内容は、だれでも読めます。** 相談に来た方のことなど、個人のことは書かないでください。"
@@ -183,7 +198,7 @@ contact_links:
 
 def form_files(site_url: str) -> dict[str, str]:
     # GitHub lists forms by file name: new first, then change, then close.
-    order = {"new": 1, "change": 2, "close": 3}
+    from .verify import FORM_ORDER as order  # the links to the forms use the same file names
     files = {f"{order[form.action]}-{name}.yml": form_yaml(form) for name, form in FORMS.items()}
     files["config.yml"] = CONFIG_YAML.format(site_url=site_url)
     return files

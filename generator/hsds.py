@@ -122,7 +122,8 @@ def _service(entry: Entry, ids: _Ids, organization_id: str, site_url: str) -> di
         "status": "active", "application_process": "。".join(process),
         "fees_description": "。".join(fees) or None, "eligibility_description": "。".join(eligibility),
         # HSDS wants a day; a source that gives only a month or a year leaves it empty rather than invent one
-        "assured_date": listing.last_verified.isoformat() if listing.last_verified.precision == "day" else None,
+        # assured: seen true in a source or confirmed unchanged by the operator, whichever is newer
+        "assured_date": listing.checked_on.isoformat() if listing.checked_on.precision == "day" else None,
         "alert": "情報確認日から1年以上たっています。時間や連絡先が変わっていることがあります。" if entry.stale else None,
     }
 

@@ -82,6 +82,16 @@ def _problems(parsed: ParsedRow, row: int, letters: dict[str, str], start: int =
             for header, message, severity in parsed.problems[start:]]
 
 
+def _kept_private(target: Path, kind: str, listing):
+    from .load import LoadError, load_file
+    from .writeback import keep_private
+    try:
+        old = type(listing).model_validate(load_file(target).data)
+    except (LoadError, ValueError):
+        return listing  # the file it replaces does not load: nothing to keep
+    return keep_private(listing, old)
+
+
 # ---------------------------------------------------------------- the whole sheet
 
 def import_sheet(root: Path, path: Path, default_kind: str | None = None, overwrite: bool = False,
@@ -139,6 +149,8 @@ def import_sheet(root: Path, path: Path, default_kind: str | None = None, overwr
         problems.extend(_problems(parsed, row, letters, before))
         if listing is None:
             continue
+        if target.exists():  # an overwrite keeps what no sheet carries (maintainers' notes and accounts)
+            listing = _kept_private(target, kind, listing)
         files[target] = listing_yaml(kind, listing)
         parsed_of_file[str(target.relative_to(root))] = (row, parsed)
     if result.errors or not files:

@@ -22,10 +22,11 @@ APPROXIMATE_DECIMALS = 2  # about 1 km: "approximate" places are published no fi
 
 def without_maintainer_notes(listing: Listing) -> Listing:
     """Maintainers' notes (which reference row, which wrong numbers to avoid) stay in the registry."""
-    if listing.maintainer_note is None and not any(s.maintainer_note for s in listing.source):
+    if (listing.maintainer_note is None and not listing.maintainer_accounts
+            and not any(s.maintainer_note for s in listing.source)):
         return listing
     sources = [s.model_copy(update={"maintainer_note": None}) for s in listing.source]
-    return listing.model_copy(update={"maintainer_note": None, "source": sources})
+    return listing.model_copy(update={"maintainer_note": None, "maintainer_accounts": [], "source": sources})
 
 
 def published(listing: Listing) -> Listing:
@@ -277,7 +278,7 @@ class Index:
         return [e for e in self.all_entries if not e.stale]
 
     def stale_entries(self) -> list[Entry]:
-        return sorted((e for e in self.all_entries if e.stale), key=lambda e: e.listing.last_verified)
+        return sorted((e for e in self.all_entries if e.stale), key=lambda e: e.listing.checked_on)
 
 
 _LEVEL_ORDER = {"municipal": 0, "private": 1, "regional": 2, "prefectural": 3, "national": 4}
@@ -289,7 +290,7 @@ def build_index(reg: Registry, today: dt.date | None = None) -> Index:
     for kind, listing in reg.all_listings():
         town = reg.municipalities.get(listing.municipality or "")
         region = reg.regions.get(town.region) if town else None
-        stale = (today - listing.last_verified).days > STALE_AFTER_DAYS
+        stale = (today - listing.checked_on).days > STALE_AFTER_DAYS
         # A closed listing keeps its page (printed QR codes point at it) but leaves every list and map.
         bucket = index.closed if listing.closed else index.entries.setdefault(kind, [])
         bucket.append(Entry(kind, listing, town, region, stale and not listing.closed, _area_names(listing, reg)))

@@ -46,6 +46,25 @@ class IntakeError(Exception):
         self.messages = messages
 
 
+@dataclass(frozen=True)
+class EventContext:
+    """What the issue event says besides the body: who wrote it, and the body before an edit."""
+
+    author: str = ""            # the issue's author (GitHub login)
+    previous_body: str | None = None  # `changes.body.from` of an `edited` event
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    author: str
+    maintainers: tuple[str, ...]      # the listing's maintainer_accounts
+    date: dt.date
+
+    @property
+    def by_maintainer(self) -> bool:
+        return self.author.lower() in {m.lower() for m in self.maintainers}
+
+
 @dataclass
 class IntakeResult:
     ok: bool
@@ -56,6 +75,7 @@ class IntakeResult:
     messages: list[str] = field(default_factory=list)   # errors, in the clerk's words
     warnings: list[str] = field(default_factory=list)
     note: str = ""                      # the change form's free text, for the reviewer
+    confirmation: Confirmation | None = None  # a 掲載内容の確認 (変更なし): who confirmed, and are they on record
 
 
 # ---------------------------------------------------------------- body → answers
@@ -202,7 +222,7 @@ def _problem_message(form: Form, problem: Problem) -> str:
 
 # ---------------------------------------------------------------- the whole intake
 
-def intake(root: Path, body: str, today: dt.date | None = None) -> IntakeResult:
+def intake(root: Path, body: str, today: dt.date | None = None, context: EventContext | None = None) -> IntakeResult:
     try:
         form, answers = read_answers(body)
     except IntakeError as exc:
@@ -217,6 +237,8 @@ def intake(root: Path, body: str, today: dt.date | None = None) -> IntakeResult:
     path = listing_path(root, form.kind, listing_id)
     result.path = str(path.relative_to(root))
     model = SHEET_KINDS[form.kind][1]
+    if form.action == "confirm":
+        return confirm(root, form, answers, result, today or dt.date.today(), context or EventContext())
 
     if form.action == "new":
         taken = [k for k in SHEET_KINDS if listing_path(root, k, listing_id).exists()]
@@ -237,6 +259,8 @@ def intake(root: Path, body: str, today: dt.date | None = None) -> IntakeResult:
             return result
 
     errors = _apply(form, answers, data)
+    if form.action == "change":  # checked is not changed: only a change moves the content's date
+        data["last_changed"] = today or dt.date.today()
     if errors:
         result.messages = errors
         return result
@@ -251,6 +275,113 @@ def intake(root: Path, body: str, today: dt.date | None = None) -> IntakeResult:
     result.warnings = [_problem_message(form, p) for p in problems if p.severity == "warning"]
     result.ok = not result.messages
     return result
+
+
+# ---------------------------------------------------------------- 掲載内容の確認 (変更なし)
+
+def _confirmed_id(body: str | None) -> str | None:
+    """The listing a confirmation body was about, or None when it is not one (then nothing to compare)."""
+    if not body:
+        return None
+    try:
+        form, answers = read_answers(body)
+    except IntakeError:
+        return None
+    return answers[id_label(form.kind)].strip() if form.action == "confirm" else None
+
+
+def confirm(root: Path, form: Form, answers: dict[str, Any], result: IntakeResult, today: dt.date,
+            context: EventContext) -> IntakeResult:
+    """A confirmation moves `last_confirmed` to today and nothing else: not the facts' date, not the content."""
+    model = SHEET_KINDS[form.kind][1]
+    path = root / result.path
+    if not path.exists():
+        result.messages = [f"{form.kind_ja}に ID「{result.listing_id}」の掲載がありません。掲載ページの「変更なし」のリンクから"
+                           f"開き直してください (no such listing: {result.path})"]
+        return result
+    before = _confirmed_id(context.previous_body)
+    if before is not None and before != result.listing_id:
+        result.messages = [f"この Issue は、ID「{before}」の確認として作られました。別の掲載の確認は、その掲載ページの"
+                           "「変更なし」のリンクから新しい Issue で送ってください "
+                           f"(a confirmation cannot be edited into another listing: {before} → {result.listing_id})"]
+        return result
+    try:
+        data = load_file(path, path.relative_to(root)).data
+    except LoadError as exc:
+        result.messages = [f"今のファイルが読めません (the current file does not load): {exc.problem.format()}"]
+        return result
+    if data.get("closed"):
+        result.messages = [f"ID「{result.listing_id}」の掲載は、すでに終了しています。確認はいりません "
+                           f"(this listing is closed: {result.path})"]
+        return result
+    name_label = next(f.label for f in form.fields if f.column is not None and f.column.path == ("name",))
+    if answers[name_label].strip() != str(data.get("name", "")).strip():
+        result.messages = [f"項目「{name_label}」が、ID「{result.listing_id}」の掲載の名称「{data.get('name', '')}」と合いません。"
+                           "掲載ページの「変更なし」のリンクから開き直してください "
+                           f"(the name does not match the listing: {answers[name_label][:60]!r})"]
+        return result
+    data["last_confirmed"] = today
+    try:
+        listing = model.model_validate(data)
+    except ValidationError as exc:
+        result.messages = _validation_messages(form, exc)
+        return result
+    result.name = listing.name
+    result.confirmation = Confirmation(context.author, tuple(listing.maintainer_accounts), today)
+    text = with_top_level_line(path.read_text(encoding="utf-8"), "last_confirmed", today.isoformat(), "last_verified")
+    problems = write_validated(root, {path: text}, today)
+    result.messages = [_problem_message(form, p) for p in problems if p.severity == "error"]
+    result.warnings = [_problem_message(form, p) for p in problems if p.severity == "warning"]
+    result.ok = not result.messages
+    return result
+
+
+def with_top_level_line(text: str, key: str, value: str, after: str) -> str:
+    """`key: value` replaced or put after the `after:` line, the rest of the hand-written file byte for byte:
+    the pull request's diff is the one line a reviewer needs to see. `value` is ours (an ISO date)."""
+    lines = text.split("\n")
+    line = f"{key}: {value}"
+    for i, old in enumerate(lines):
+        if old.startswith(f"{key}:"):
+            lines[i] = line
+            return "\n".join(lines)
+    at = next((i for i, old in enumerate(lines) if old.startswith(f"{after}:")), None)
+    if at is None:
+        return text.rstrip("\n") + f"\n{line}\n"
+    return "\n".join([*lines[:at + 1], line, *lines[at + 1:]])
+
+
+def event_context(event_path: Path) -> EventContext:
+    """Author and pre-edit body from the event file; read as data, never through a shell."""
+    event = json.loads(event_path.read_text(encoding="utf-8"))
+    issue = event.get("issue") or {}
+    previous = ((event.get("changes") or {}).get("body") or {}).get("from")
+    return EventContext(author=str((issue.get("user") or {}).get("login") or ""),
+                        previous_body=previous if isinstance(previous, str) else None)
+
+
+def confirm_pull_request_body(result: IntakeResult, issue: str) -> str:
+    """Says whether the confirmation came from the listing's recorded maintainer, so the reviewer knows what to check."""
+    assert result.form is not None and result.confirmation is not None
+    c = result.confirmation
+    who = f"@{c.author}" if c.author else "(不明)"
+    if c.by_maintainer:
+        verdict = f"**登録された担当者 ({who}) からの確認です。** そのまま取りこめます。"
+    elif c.maintainers:
+        verdict = (f"**登録された担当者 ({', '.join('@' + m for m in c.maintainers)}) 以外の方 ({who}) からの確認です。**"
+                   " 運営者に確かめてから取りこんでください。")
+    else:
+        verdict = (f"**この掲載には担当者が登録されていません。確認したのは {who} です。**"
+                   " 運営者の方か確かめてから取りこんでください。")
+    lines = [f"フォーム ({ACTION_JA['confirm']} / {result.form.kind_ja}) から自動で作った提案です。"
+             + (f" Closes #{issue}" if issue.isdigit() else ""),
+             "",
+             verdict,
+             "",
+             f"- ファイル: `{result.path}`",
+             f"- 変わるのは `last_confirmed` (変更なしの確認日) だけです: {c.date.isoformat()}。"
+             "情報確認日 (`last_verified`) と内容は変わりません。"]
+    return "\n".join(lines) + "\n"
 
 
 def body_from_event(event_path: Path) -> str:

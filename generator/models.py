@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 # ---------------------------------------------------------------- field types
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+GITHUB_LOGIN = r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$"
 KANA = r"^[\u3041-\u309f\u30a0-\u30ffー・\s　A-Za-z0-9（）()]+$"
 
 
@@ -403,8 +404,17 @@ class Listing(Strict):
     description: Text = Field(description="説明 (やさしい言葉で)")
     last_verified: SourcePrecisionDate = Field(
         description="情報確認日 (出典でその事実が確認できた日。出典に日付がなければ 2020-11 や 2020 のように、わかる精度で)")
+    last_confirmed: SourcePrecisionDate | None = Field(
+        None, description="変更なしの確認日 (運営者・担当者が、掲載の内容が今も変わっていないと確かめた日。"
+                          "「掲載内容の確認」のフォームで自動で入ります)")
+    last_changed: SourcePrecisionDate | None = Field(
+        None, description="内容の更新日 (このサイトの掲載の中身を最後に書きかえた日。書かなければ情報確認日と同じとみなします)")
     source: Sources
     updated_by: str | None = Field(None, description="更新した人・部署")
+    maintainer_accounts: list[Annotated[str, Field(pattern=GITHUB_LOGIN)]] = Field(
+        default_factory=list, exclude=True,
+        description="この掲載を確かめる担当者の GitHub アカウント名 (例: nagano-fukushi)。確認のお願いでお知らせし、"
+                    "確認がこの方からか見分けます。ページ・オープンデータには出ません")
     maintainer_note: str | None = Field(
         None, exclude=True, description="管理者むけのメモ。ページ・オープンデータ・チラシには出ません")
     closed: Closure | None = Field(
@@ -417,6 +427,16 @@ class Listing(Strict):
             raise PydanticCustomError("no-contact",
                                       "連絡先か住所を少なくとも1つ書いてください (give at least one way to reach this listing)")
         return self
+
+    @property
+    def checked_on(self) -> PartialDate:
+        """The last time anyone saw these facts true: from the source, or confirmed unchanged by the operator."""
+        return max((d for d in (self.last_verified, self.last_confirmed) if d is not None))
+
+    @property
+    def changed_on(self) -> PartialDate:
+        """When the listing's content last changed here; before the field existed, the facts' own date."""
+        return self.last_changed or self.last_verified
 
     def no_phone_ways(self) -> bool:
         """Reachable without a phone call: the path the prefecture's phone-only centre lacked. A LINE account
@@ -538,6 +558,8 @@ class Site(Strict):
     description: Text
     repository: HttpsUrl = Field(description="GitHub repository; edit links are built from it")
     branch: str = "main"
+    maintainers_email: Email | None = Field(
+        None, description="サイトの管理者に届くメールアドレス。書くと、掲載ページの「まちがいを知らせる」にメールのリンクが出ます")
     license: Text = Field(description="掲載データのライセンス (例: CC BY 4.0)。/open-data/ とすべてのファイルに書かれます")
     prefecture: Text = Field("長野県", description="都道府県名 (オープンデータの住所・地方公共団体名に使います)")
     contact_email: Email | None = Field(

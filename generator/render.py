@@ -201,6 +201,9 @@ def environment(index: Index, site_url: str = "") -> Environment:
     env.tests.update({f"{name}_used": (lambda value, entries, name=name: filter_count(entries, name, value) > 0)
                       for name in ("method", "flag", "audience")})
     env.globals.update(search_shortcuts=lambda: search_shortcuts(index.entries))
+    from .changes import FEED_LIMIT, VERB_JA, all_events, freshness  # late: these read this module's labels
+    from .reminders import due_groups, facts
+    from .verify import verify_links
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
@@ -211,6 +214,10 @@ def environment(index: Index, site_url: str = "") -> Environment:
         jsonld=lambda entry: script_tag(listing_jsonld(entry, site_url, index.registry)),
         region_calendar_path=region_calendar_path,
         page_link=lambda url: site_url.rstrip("/") + "/" + url if site_url else "",  # absolute, for 「LINEで送る」
+        verify_links=lambda entry: verify_links(site, entry.kind, entry.listing, f"{site_url}{entry.url}"),
+        freshness=lambda: freshness(index), reminder_groups=lambda: due_groups(index, index.today),
+        change_events=lambda: all_events(index)[:FEED_LIMIT], VERB_JA=VERB_JA,
+        pack_facts=lambda entry: [line[2:] for line in facts(entry, date_ja)],
     )
     env.globals.update(map_globals(index))
     return env
@@ -299,6 +306,14 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("contribute.md", "contribute.md.j2")
     page("messages/index.md", "messages.md.j2")
     page("status/index.md", "status.md.j2")
+    page("changes/index.md", "changes.md.j2")
+    # Verification packs: a printable 確認票 and a pre-filled sheet per town, for its staff (out of search)
+    from .packs import FOLDER as PACKS, pack_entries, pack_files, sheet_name
+    for code, town in reg.municipalities.items():
+        page(f"{PACKS}/{code}.md", "town_pack.md.j2", town=town, entries=pack_entries(index, code), sheet=sheet_name(code),
+             site_url=site_url)
+    for path, make in pack_files(index, site_url).items():
+        jobs.append((path, None, lambda make=make: {"text": make()}))
     page("map/index.md", "map.md.j2")
     page("search.md", "search.md.j2")
     jobs.append((CALENDAR_JS, None, lambda: {"text": calendar_js(index.today)}))  # 「いま受付中」's holidays

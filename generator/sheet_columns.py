@@ -355,6 +355,9 @@ COLUMNS: list[Column] = [
     # Only the 掲載終了 form asks for these (see forms.py); a sheet may close a listing too.
     Column("掲載終了日", "例: 2026-03-31", "closed.date"),
     Column("掲載終了の理由", "", "closed.reason", long=True),
+    # Added in 2026-11 (issue #16): at the end, so that /api/v1/listings.csv only grows.
+    Column("変更なしの確認日", "運営者・担当者が、内容が変わっていないと確かめた日 (例: 2026-11-30)", "last_confirmed"),
+    Column("内容の更新日", "このサイトの掲載を最後に書きかえた日", "last_changed"),
 ]
 HEADER = [c.name for c in COLUMNS]
 BY_NAME = {c.name: c for c in COLUMNS}
@@ -373,12 +376,16 @@ def known_headers() -> set[str]:
     return {h for c in COLUMNS + FLAT_PARTS for h in c.headers} | set(IGNORED_STANDARD)
 
 
+# Set by intake itself (a confirmation moves last_confirmed, a change last_changed): no form asks for them.
+INTAKE_SETS = ("last_confirmed", "last_changed")
+
+
 def columns_for(kind: str) -> list[Column]:
     """The flat view that issue forms ask for, in sheet order: data columns with their JSON record
     columns replaced by their parts, and the standard's part columns (one phone, one time slot)."""
     flat: list[Column] = []
     for column in COLUMNS:
-        if not column.applies_to(kind) or column in CLOSE_COLUMNS:
+        if not column.applies_to(kind) or column in CLOSE_COLUMNS or column.field in INTAKE_SETS:
             continue
         if column.part is not None or (column.field is not None and not column.flat):
             flat.append(column)

@@ -57,6 +57,21 @@ def _keep_maintainer_notes(listing: Listing, data: dict) -> None:
             data["source"][i]["maintainer_note"] = source.maintainer_note
     if listing.maintainer_note:
         data["maintainer_note"] = listing.maintainer_note
+    if listing.maintainer_accounts:
+        data["maintainer_accounts"] = list(listing.maintainer_accounts)
+
+
+def keep_private(new: Listing, old: Listing) -> Listing:
+    """A sheet or export carries no maintainers' notes or accounts (they are never published): when it
+    overwrites a listing, they come from the file it replaces (a source's note only if that source is unchanged)."""
+    sources = []
+    for i, source in enumerate(new.source):
+        same = i < len(old.source) and old.source[i].model_copy(update={"maintainer_note": None}) == source
+        sources.append(source.model_copy(update={"maintainer_note": old.source[i].maintainer_note})
+                       if same and not source.maintainer_note else source)
+    return new.model_copy(update={"source": sources,
+                                  "maintainer_note": new.maintainer_note or old.maintainer_note,
+                                  "maintainer_accounts": new.maintainer_accounts or old.maintainer_accounts})
 
 
 def listing_yaml(kind: str, listing: Listing) -> str:

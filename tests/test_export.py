@@ -213,7 +213,8 @@ def test_export_command_writes_exactly_what_the_build_publishes(built_site, tmp_
     assert result.returncode == 0, result.stderr
     out = tmp_path / "out"
     written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-    assert written and all(str(p).startswith("api/v1/") or p.name.startswith("sitemap.xml") for p in written)
+    assert written and all(str(p).startswith("api/v1/") or p.name.startswith("sitemap.xml") or p.name == "feed.xml"
+                           for p in written)  # feed.xml: the Atom feeds of /changes/, towns and regions
     for rel in written:
         assert (built_site / rel).read_bytes() == (out / rel).read_bytes(), rel
 

@@ -107,7 +107,9 @@ def test_a_phrase_is_found_in_order(phone, server):  # noqa: F811
     phone.goto(server + "/search/?q=" + "県の窓口")
     phone.wait_for_selector("#search-results a")
     first = phone.locator("#search-results .hub-result").first
-    assert "県の窓口" in re.sub(r"\s", "", first.inner_text())
+    first.locator("a").first.click()  # the page found holds the words side by side, in this order
+    phone.wait_for_load_state()
+    assert "県の窓口" in re.sub(r"\s", "", phone.locator("article.md-content__inner").inner_text())
 
 
 # ---------------------------------------------------------------- leaving, sharing, noting

@@ -30,7 +30,7 @@ def test_form_files_are_current():
 
 def test_forms_pass_githubs_issue_form_schema():
     forms = sorted(FORMS_DIR.glob("[0-9]-*.yml"))
-    assert len(forms) == 9  # 新規掲載 / 掲載内容の変更 / 掲載終了 × 相談窓口 / 居場所 / 家族会
+    assert len(forms) == 12  # 新規掲載 / 掲載内容の変更 / 掲載終了 / 掲載内容の確認 × 相談窓口 / 居場所 / 家族会
     result = check_jsonschema("vendor.github-issue-forms", *forms)
     assert result.returncode == 0, result.stdout + result.stderr
     result = check_jsonschema("vendor.github-issue-config", FORMS_DIR / "config.yml")

@@ -36,8 +36,8 @@ def test_every_built_page_carries_the_policy(built_site):
 
 
 def test_an_inline_script_that_is_not_pinned_is_refused_with_the_page_named():
-    with pytest.raises(UnpinnedScript, match=r"^docs/about\.md: .*inline script not pinned"):
-        add_csp("<html><head></head><body><script>alert(1)</script></body></html>", "docs/about.md")
+    with pytest.raises(UnpinnedScript, match=r"^docs/privacy\.md: .*inline script not pinned"):
+        add_csp("<html><head></head><body><script>alert(1)</script></body></html>", "docs/privacy.md")
 
 
 def test_material_scope_script_is_pinned_only_with_a_plain_path():
@@ -52,9 +52,9 @@ def test_material_scope_script_is_pinned_only_with_a_plain_path():
 
 def test_a_script_written_into_a_docs_page_fails_the_build_naming_the_file(tmp_path):
     root = copy_project(tmp_path)
-    about = root / "docs" / "about.md"
+    about = root / "docs" / "privacy.md"
     about.write_text(about.read_text(encoding="utf-8") + "\n<script>alert(document.cookie)</script>\n", encoding="utf-8")
     result = run_generator(root, "build")
     assert result.returncode == 1
-    assert "docs/about.md: ページの中にスクリプト (<script>) は書けません" in result.stderr
+    assert "docs/privacy.md: ページの中にスクリプト (<script>) は書けません" in result.stderr
     assert not (root / "site").exists()

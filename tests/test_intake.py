@@ -118,7 +118,8 @@ def test_change_updates_only_the_given_fields_and_adds_the_new_source_first(root
     assert str(new.last_verified) == "2026-10-01"
     assert new.source[0].note == "2026年10月1日にテスト市 福祉課が電話で確認"
     assert new.source[1:] == old.source
-    unchanged = {"contacts", "last_verified", "source"}
+    assert new.last_changed == TODAY and new.last_confirmed == old.last_confirmed
+    unchanged = {"contacts", "last_verified", "source", "last_changed"}
     assert new.model_dump(exclude=unchanged) == old.model_dump(exclude=unchanged)
 
 

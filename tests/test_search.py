@@ -188,7 +188,7 @@ def built_pages(site: Path) -> dict[str, tuple[str, str]]:
         rel = path.relative_to(site).parent.as_posix()
         url = "/" if rel == "." else f"/{rel}/"
         # staff and print pages are deliberately kept out of search (front matter `search: exclude`)
-        if url.startswith(("/search/", "/404", "/contribute/templates/", "/flyers/", "/open-data/")):
+        if url.startswith(("/search/", "/404", "/contribute/templates/", "/contribute/towns/", "/flyers/", "/open-data/")):
             continue
         source = path.read_text(encoding="utf-8")
         article = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', source, re.S)
