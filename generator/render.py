@@ -249,6 +249,9 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("status/index.md", "status.md.j2")
     page("map/index.md", "map.md.j2")
     page("search.md", "search.md.j2")
+    if reg.finder is not None:  # 「どこに相談したらいい？」: one page per step (generator/finder.py)
+        for step in reg.finder.steps(list(reg.municipalities)):
+            page(step.path, "finder.md.j2", step=step, finder=reg.finder.file)
     # Flyers: one A4 sheet per town and per region (generator/flyers.py decides what fits)
     page("flyers/index.md", "flyers.md.j2")
     for path, make_flyer in flyer_makers(index, slot_ja, site_url):
