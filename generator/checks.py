@@ -20,6 +20,7 @@ from .models import (LISTING_KINDS, FamilyGroup, Ibasho, Listing, Message, Munic
                      Municipality, Region, RegionsFile, Site, ToneFile, Window)
 from .parallel import fork_map
 from .finder import load_finder
+from .yasashii import load_yasashii
 from .problems import Problem, sort_problems
 
 M = TypeVar("M", bound=BaseModel)
@@ -45,6 +46,7 @@ class Registry:
     family_groups: dict[str, FamilyGroup] = field(default_factory=dict)
     messages: dict[str, Message] = field(default_factory=dict)
     finder: Any = None  # generator.finder.Finder: the guided finder's tree (data/finder.yml), when there is one
+    yasashii: Any = None  # generator.yasashii.Yasashii: やさしい日本語 versions of the messages (data/yasashii.yml)
     documents: dict[tuple[str, str], Document] = field(default_factory=dict)  # (kind, id) → source file
     problems: list[Problem] = field(default_factory=list)
 
@@ -193,6 +195,7 @@ def load_registry(root: Path, today: dt.date | None = None) -> Registry:
 
     _check_ids_across_kinds(reg, problems)
     reg.finder = load_finder(root, problems)
+    reg.yasashii = load_yasashii(root, list(reg.messages), problems)
     if not reg.municipalities or not reg.regions:
         # Every reference check failed only because the place files did not load; their own errors say why.
         problems[:] = [p for p in problems if p.code not in ("unknown-municipality", "unknown-area", "unknown-region")]

@@ -30,6 +30,7 @@ from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
 from .models import PhoneContact, TimeSlot
 from .parallel import fork_map
+from . import yasashii
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -164,6 +165,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
         region_calendar_path=region_calendar_path,
     )
     env.globals.update(map_globals(index))
+    env.globals.update(YASASHII=yasashii.switch_map(list(index.registry.municipalities)) if index.registry.yasashii else {})
     return env
 
 
@@ -252,6 +254,8 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     if reg.finder is not None:  # 「どこに相談したらいい？」: one page per step (generator/finder.py)
         for step in reg.finder.steps(list(reg.municipalities)):
             page(step.path, "finder.md.j2", step=step, finder=reg.finder.file)
+    if reg.yasashii is not None:  # やさしい日本語 pages (generator/yasashii.py)
+        yasashii.plan(page, index)
     # Flyers: one A4 sheet per town and per region (generator/flyers.py decides what fits)
     page("flyers/index.md", "flyers.md.j2")
     for path, make_flyer in flyer_makers(index, slot_ja, site_url):

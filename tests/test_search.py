@@ -152,6 +152,8 @@ def built_pages(site: Path) -> dict[str, tuple[str, str]]:
         # staff and print pages are deliberately kept out of search (front matter `search: exclude`)
         if url.startswith(("/search/", "/404", "/contribute/templates/", "/flyers/", "/open-data/")):
             continue
+        if url.startswith("/finder/") and url != "/finder/":  # the finder's steps: its first page stands for them
+            continue
         source = path.read_text(encoding="utf-8")
         article = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', source, re.S)
         body = re.sub(r"<(script|style|noscript|form)\b.*?</\1>", " ", article.group(1), flags=re.S)
