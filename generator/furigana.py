@@ -36,7 +36,25 @@ Span = tuple[str, str | None]  # (text, reading of the text or None)
 
 # Where the dictionary's first reading is wrong for how this site speaks: (the word before, the word) → reading.
 # 「お住まいの方」「ご家族の方」: 方 after の is a person here (かた), not a direction (ほう).
-CONTEXT = {("の", "方"): "かた"}
+CONTEXT = {("の", "方"): "かた", ("確認", "日"): "び", ("開催", "日"): "び", ("いつも", "通り"): "どおり"}
+# (the word, the word after) → reading: 何も・何か・何を (なに), 一つ (the dictionary leaves 一 unread there).
+NEXT = {("何", "も"): "なに", ("何", "か"): "なに", ("何", "を"): "なに", ("何", "が"): "なに", ("一", "つ"): "ひと"}
+# Days of the week written short, as schedules do: 月・木・金曜, (月〜金), 火・水・土・日曜.
+WEEKDAY = {"月": "げつ", "火": "か", "水": "すい", "木": "もく", "金": "きん", "土": "ど", "日": "にち"}
+_WEEKDAYS = re.compile(r"(?<![\u3400-\u9fff])[月火水木金土日](?:[・〜～][月火水木金土日])+(?:曜日?)?")
+# 本 counted after a number: 1本 いっぽん, 3本 さんぼん, 4本 よんほん (the dictionary says ぽん after any digit).
+_HON = {"1": "ぽん", "3": "ぼん", "6": "ぽん", "8": "ぽん", "0": "ぽん"}
+# 日 after a number: 2日 ふつか … 10日 とおか, 14日, 20日, 24日; 1日 is ついたち in a date (after 月), else いちにち.
+_DAYS = {2: "ふつか", 3: "みっか", 4: "よっか", 5: "いつか", 6: "むいか", 7: "なのか", 8: "ようか", 9: "ここのか",
+         10: "とおか", 14: "じゅうよっか", 20: "はつか", 24: "にじゅうよっか"}
+
+
+def _days(number: str, before: str) -> str:
+    value = int(number)
+    if value == 1:
+        return "ついたち" if before.endswith("月") else "いちにち"
+    reading = _DAYS.get(value, "にち")
+    return reading
 
 
 def hiragana(text: str) -> str:
@@ -60,7 +78,7 @@ def align(surface: str, reading: str) -> list[Span] | None:
     pattern, kinds = "", []
     for run in runs:
         if _HAS_KANJI.match(run):
-            if kinds and kinds[-1] == "kanji":
+            if kinds and kinds[-1] in ("kanji", "other"):
                 return None
             pattern += "(.+?)"
             kinds.append("kanji")
@@ -68,6 +86,8 @@ def align(surface: str, reading: str) -> list[Span] | None:
             pattern += re.escape(hiragana(run))
             kinds.append("kana")
         elif _plain(run):  # latin letters, digits: read somehow, never under ruby
+            if kinds and kinds[-1] == "kanji":
+                return None
             pattern += "(?:.+?)"
             kinds.append("other")
         # spaces and brackets are not read: they add nothing to the pattern
@@ -98,7 +118,7 @@ class Furigana:
 
     def __post_init__(self) -> None:
         from sudachipy import Dictionary, SplitMode  # late: only builds that add ruby load the dictionary
-        self._tokenizer = Dictionary(dict="core").create(SplitMode.C)
+        self._tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
         self._cache: dict[str, str] = {}  # text → with ruby: the header, menu and footer repeat on every page
         self._name_spans: dict[str, list[Span]] = {}
         for name, reading in self.names.items():
@@ -146,16 +166,43 @@ class Furigana:
         if not _HAS_KANJI.search(text):
             return [(text, None)] if text else []
         out: list[Span] = []
-        previous = ""
-        for m in self._tokenizer.tokenize(text):
-            surface = text[m.begin():m.end()]
+        pos = 0
+        for match in _WEEKDAYS.finditer(text):  # schedules first: the analyser reads 火 as ひ, 水 as みず
+            out += self._tokens(text[pos:match.start()])
+            for char in match.group():
+                out.append((char, WEEKDAY.get(char) or {"曜": "よう"}.get(char) or None) if char != "日" or
+                           out[-1][0] != "曜" else (char, "び"))
+            pos = match.end()
+        return out + self._tokens(text[pos:])
+
+    def _tokens(self, text: str) -> list[Span]:
+        if not _HAS_KANJI.search(text):
+            return [(text, None)] if text else []
+        out: list[Span] = []
+        morphemes = list(self._tokenizer.tokenize(text))
+        surfaces = [text[m.begin():m.end()] for m in morphemes]
+        for i, m in enumerate(morphemes):
+            surface = surfaces[i]
             if not _HAS_KANJI.search(surface):
                 out.append((surface, None))
-                previous = surface
                 continue
-            reading = CONTEXT.get((previous, surface)) or hiragana(m.reading_form())
-            previous = surface
-            spans = align(surface, reading) if not m.is_oov() and _KANA.match(reading) else None
+            previous = surfaces[i - 1] if i else ""
+            after = surfaces[i + 1] if i + 1 < len(surfaces) else ""
+            reading = CONTEXT.get((previous, surface)) or NEXT.get((surface, after))
+            if reading is None and surface == "本" and previous[-1:].isdigit():
+                reading = _HON.get(previous[-1], "ほん")
+            if reading is None and surface == "日" and previous.isdigit() and out and out[-1] == (previous, None):
+                reading = _days(previous, surfaces[i - 2] if i > 1 else "")
+                if reading != "にち":  # ふつか reads the number too: the ruby stands over 2日 whole
+                    out[-1] = (previous + surface, reading)
+                    continue
+            if reading is None and m.is_oov():
+                reading = ""
+            reading = hiragana(m.reading_form()) if reading is None else reading
+            spans = align(surface, reading) if _KANA.match(reading) else None
+            if spans is None and len(_RUNS.findall(surface)) > 1:  # 記録（ログ）: read its kanji on their own
+                spans = [span for run in _RUNS.findall(surface)
+                         for span in (self._tokens(run) if _HAS_KANJI.match(run) and run != surface else [(run, None)])]
             out += spans if spans is not None else [(surface, None)]
         return out
 
