@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT
 from generator.checks import load_registry
 from generator.finder import LATER
+from generator.furigana import strip_ruby
 from test_browser import browser, server  # noqa: F401 - shared module fixtures
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -124,6 +125,6 @@ def test_back_button_and_shared_step(browser, server):  # noqa: F811
 
 def test_doors_link_their_own_first_step(built_site):
     for door, step in (("person", "person"), ("family", "family"), ("supporters", "supporter")):
-        html = (built_site / door / "index.html").read_text(encoding="utf-8")
+        html = strip_ruby((built_site / door / "index.html").read_text(encoding="utf-8"))
         assert f'href="../finder/{step}/"' in html
         assert (built_site / "finder" / step / "index.html").exists()

@@ -131,7 +131,8 @@ def test_weight_added_to_a_town_page(built_site, capsys):
 # ---------------------------------------------------------------- in the browser
 
 def ruby_shown(page) -> bool:
-    return page.evaluate("getComputedStyle(document.querySelector('article rt')).display !== 'none'")
+    return page.evaluate("""() => { const rt = document.querySelector('article rt');
+        return getComputedStyle(rt).display === 'ruby-text' && getComputedStyle(rt, '::before').content !== 'none'; }""")
 
 
 @pytest.mark.browser

@@ -18,6 +18,7 @@ import json
 import math
 import random
 
+from generator.furigana import strip_ruby
 from generator.search import (Doc, _weights, bucket, build_search_files, decode_postings, encode_postings, exact_key,
                               normalise, page_text, query_terms, rank, tokens)
 
@@ -154,7 +155,7 @@ def built_pages(site: Path) -> dict[str, tuple[str, str]]:
             continue
         if url.startswith("/finder/") and url != "/finder/":  # the finder's steps: its first page stands for them
             continue
-        source = path.read_text(encoding="utf-8")
+        source = strip_ruby(path.read_text(encoding="utf-8"))  # the text as read, without ふりがな
         article = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', source, re.S)
         body = re.sub(r"<(script|style|noscript|form)\b.*?</\1>", " ", article.group(1), flags=re.S)
         body = html.unescape(re.sub(r"<[^>]+>", " ", body))
