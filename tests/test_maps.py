@@ -261,7 +261,7 @@ def test_every_map_page_has_its_list_and_loads_nothing_until_asked(built_site):
         assert "国土地理院のサーバー" in text
         body = text.split("</head>", 1)[1]  # the CSP in <head> names the tile host it allows
         assert TILE_HOST not in body and "leaflet.js" not in text  # both only after the button
-    privacy = (built_site / "privacy" / "index.html").read_text(encoding="utf-8")
+    privacy = strip_ruby((built_site / "privacy" / "index.html").read_text(encoding="utf-8"))
     assert "localStorage" in privacy and "地図を表示" in privacy
 
 
