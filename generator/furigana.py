@@ -131,7 +131,13 @@ class Furigana:
         self._names = re.compile("|".join(map(re.escape, names))) if names else None
 
     @classmethod
-    def for_registry(cls, registry) -> "Furigana":
+    def for_registry(cls, registry, previous: "Furigana | None" = None) -> "Furigana":
+        """The readings for this registry; `previous` is kept when its names are the same (serve: warm cache)."""
+        names = cls.registry_names(registry)
+        return previous if previous is not None and previous.names == names else cls(names)
+
+    @staticmethod
+    def registry_names(registry) -> dict[str, str]:
         names: dict[str, str] = {}
         for town in registry.municipalities.values():
             names[town.name] = town.kana
@@ -139,7 +145,7 @@ class Furigana:
             names[region.name] = region.kana
         for _kind, listing in registry.all_listings():
             names[listing.name] = listing.name_kana
-        return cls({k: hiragana(v) for k, v in names.items() if _HAS_KANJI.search(k)})
+        return {k: hiragana(v) for k, v in names.items() if _HAS_KANJI.search(k)}
 
     def _name_reading(self, name: str, reading: str) -> list[Span] | None:
         """The registry's reading split over the name's kanji runs; the analyser's split when it reads the name

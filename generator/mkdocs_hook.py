@@ -65,7 +65,7 @@ def on_config(config):
         registry, index, plan = plan_site(ROOT, site_url=site_url)
     except InvalidData as exc:
         raise PluginError(str(exc)) from None
-    _ruby[:] = [Furigana.for_registry(registry)]
+    _ruby[:] = [Furigana.for_registry(registry, _ruby[0] if _ruby else None)]
     for problem in registry.problems:  # warnings only here; INFO so that --strict still builds
         log.info(problem.format())
     docs_dir = Path(config["docs_dir"])
