@@ -48,18 +48,21 @@ def reading_of(furigana: Furigana, sentence: str, word: str) -> str | None:
     return "".join(parts)
 
 
-def held_words() -> list[tuple[str, str, str]]:
-    lines = (HELD / "held-words.tsv").read_text(encoding="utf-8").splitlines()
-    return [tuple(line.split("\t")) for line in lines if line and not line.startswith("#")]
+def held_words(name: str) -> list[tuple[str, str, str]]:
+    lines = (HELD / name).read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("\t")) for line in lines if line and not line.startswith("# ")]
 
 
-def test_held_site_words_are_read_right(furigana, capsys):
-    rows = held_words()
-    assert len(rows) >= 300
+# held-words.tsv (355 words) is the set the context rules in generator/furigana.py were written from;
+# held-words-2.tsv was taken afterwards from other pages, so it measures the rules on words they never saw.
+@pytest.mark.parametrize("name, least", [("held-words.tsv", 300), ("held-words-2.tsv", 100)])
+def test_held_site_words_are_read_right(furigana, capsys, name, least):
+    rows = held_words(name)
+    assert len(rows) >= least
     wrong = [(w, r, reading_of(furigana, s, w), s) for s, w, r in rows if reading_of(furigana, s, w) != r]
     accuracy = 1 - len(wrong) / len(rows)
     with capsys.disabled():
-        print(f"\nふりがな held site words: {len(rows) - len(wrong)}/{len(rows)} = {accuracy:.1%}; wrong: {wrong}")
+        print(f"\nふりがな {name}: {len(rows) - len(wrong)}/{len(rows)} = {accuracy:.1%}; wrong: {wrong}")
     assert accuracy >= 0.98
 
 
