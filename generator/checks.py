@@ -19,6 +19,8 @@ from .load import Document, LoadError, dotted, load_file
 from .models import (LISTING_KINDS, FamilyGroup, Ibasho, Listing, Message, MunicipalitiesFile,
                      Municipality, Region, RegionsFile, Site, ToneFile, Window, source_date)
 from .parallel import fork_map
+from .finder import load_finder
+from .yasashii import load_yasashii
 from .problems import Problem, sort_problems
 
 M = TypeVar("M", bound=BaseModel)
@@ -43,6 +45,8 @@ class Registry:
     ibasho: dict[str, Ibasho] = field(default_factory=dict)
     family_groups: dict[str, FamilyGroup] = field(default_factory=dict)
     messages: dict[str, Message] = field(default_factory=dict)
+    finder: Any = None  # generator.finder.Finder: the guided finder's tree (data/finder.yml), when there is one
+    yasashii: Any = None  # generator.yasashii.Yasashii: やさしい日本語 versions of the messages (data/yasashii.yml)
     documents: dict[tuple[str, str], Document] = field(default_factory=dict)  # (kind, id) → source file
     problems: list[Problem] = field(default_factory=list)
 
@@ -190,6 +194,8 @@ def load_registry(root: Path, today: dt.date | None = None) -> Registry:
                 _check_tone(doc, msg, reg, problems)
 
     _check_ids_across_kinds(reg, problems)
+    reg.finder = load_finder(root, problems)
+    reg.yasashii = load_yasashii(root, list(reg.messages), problems)
     if not reg.municipalities or not reg.regions:
         # Every reference check failed only because the place files did not load; their own errors say why.
         problems[:] = [p for p in problems if p.code not in ("unknown-municipality", "unknown-area", "unknown-region")]

@@ -25,6 +25,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
 from generator.export import move_files, write_files  # noqa: E402
+from generator.furigana import Furigana  # noqa: E402
 from generator.harden import UnpinnedScript, add_csp  # noqa: E402
 from generator.parallel import Streamed, can_fork, stay_on_this_core  # noqa: E402
 from generator.pipeline import base_url, pages_then_published, plan_site, published_files  # noqa: E402
@@ -37,6 +38,7 @@ log = logging.getLogger("mkdocs.hooks.generator")
 _build: list = []  # how this build makes its pages and published files: StreamedBuild or SerialBuild
 _serving = False  # `mkdocs serve` injects its own inline live-reload script: no CSP there
 _preview: list = []  # `mkdocs serve --dirty`: the folder of generated pages, kept between rebuilds
+_ruby: list = []  # ふりがな: the build's Furigana (generator/furigana.py), readings from this registry
 
 
 def on_startup(command, dirty):
@@ -63,6 +65,7 @@ def on_config(config):
         registry, index, plan = plan_site(ROOT, site_url=site_url)
     except InvalidData as exc:
         raise PluginError(str(exc)) from None
+    _ruby[:] = [Furigana.for_registry(registry, _ruby[0] if _ruby else None)]
     for problem in registry.problems:  # warnings only here; INFO so that --strict still builds
         log.info(problem.format())
     docs_dir = Path(config["docs_dir"])
@@ -257,6 +260,7 @@ def on_serve(server, config, builder):
 
 def on_post_page(output, page, config):
     where = f"{page.file.src_uri} (generated)" if page.file.generated_by else f"docs/{page.file.src_uri}"
+    output = _ruby[0].html(output) if _ruby else output
     return output if _serving else _with_csp(output, where)
 
 

@@ -32,6 +32,7 @@ from .filters import count as filter_count, search_shortcuts
 from .models import PhoneContact, SourceRef, TimeSlot
 from .opening import CALENDAR_JS, calendar_js, hours_attr
 from .parallel import fork_map
+from . import yasashii
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -220,6 +221,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
         pack_facts=lambda entry: [line[2:] for line in facts(entry, date_ja)],
     )
     env.globals.update(map_globals(index))
+    env.globals.update(YASASHII=yasashii.switch_map(list(index.registry.municipalities)) if index.registry.yasashii else {})
     return env
 
 
@@ -317,6 +319,11 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("map/index.md", "map.md.j2")
     page("search.md", "search.md.j2")
     jobs.append((CALENDAR_JS, None, lambda: {"text": calendar_js(index.today)}))  # 「いま受付中」's holidays
+    if reg.finder is not None:  # 「どこに相談したらいい？」: one page per step (generator/finder.py)
+        for step in reg.finder.steps(list(reg.municipalities)):
+            page(step.path, "finder.md.j2", step=step, finder=reg.finder.file)
+    if reg.yasashii is not None:  # やさしい日本語 pages (generator/yasashii.py)
+        yasashii.plan(page, index)
     # Flyers: one A4 sheet per town and per region (generator/flyers.py decides what fits)
     page("flyers/index.md", "flyers.md.j2")
     for path, make_flyer in flyer_makers(index, slot_ja, site_url):

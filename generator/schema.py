@@ -12,7 +12,9 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
+from .finder import FinderFile
 from .models import (FamilyGroup, Ibasho, Message, MunicipalitiesFile, RegionsFile, Site, ToneFile, Window)
+from .yasashii import YasashiiFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "window": Window,
@@ -23,6 +25,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "regions": RegionsFile,
     "site": Site,
     "tone": ToneFile,
+    "finder": FinderFile,
+    "yasashii": YasashiiFile,
 }
 # `new KIND` name → (folder under data/, model)
 KINDS: dict[str, tuple[str, type[BaseModel]]] = {

@@ -6,13 +6,15 @@ from pathlib import Path
 
 from conftest import ROOT, copy_project, run_generator
 from generator.checks import load_registry
+from generator.furigana import strip_ruby
 
 REG = load_registry(ROOT)
 
 
 def html(site: Path, url: str) -> str:
-    return (site / url.strip("/") / "index.html").read_text(encoding="utf-8") if url != "/" else \
-        (site / "index.html").read_text(encoding="utf-8")
+    """A built page as its text reads (ふりがな readings left out: generator/furigana.py)."""
+    return strip_ruby((site / url.strip("/") / "index.html").read_text(encoding="utf-8") if url != "/" else
+                      (site / "index.html").read_text(encoding="utf-8"))
 
 
 def test_every_promised_page_exists(built_site):

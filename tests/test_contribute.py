@@ -5,11 +5,12 @@ from __future__ import annotations
 import yaml
 from openpyxl import load_workbook
 
+from generator.furigana import strip_ruby
 from generator.schema import KINDS
 
 
 def test_contribute_page_leads_to_forms_sheets_and_templates(built_site):
-    page = (built_site / "contribute" / "index.html").read_text(encoding="utf-8")
+    page = strip_ruby((built_site / "contribute" / "index.html").read_text(encoding="utf-8"))
     for words in ("入力フォームで送るとき", "表計算ソフト", "送ったあとのながれ", "掲載しないもの", "掲載を終えるとき"):
         assert words in page
     assert 'href="templates/"' in page
@@ -17,7 +18,7 @@ def test_contribute_page_leads_to_forms_sheets_and_templates(built_site):
 
 def test_templates_page_offers_every_download(built_site):
     folder = built_site / "contribute"
-    page = (folder / "templates" / "index.html").read_text(encoding="utf-8")
+    page = strip_ruby((folder / "templates" / "index.html").read_text(encoding="utf-8"))
     for kind in ("window", "ibasho", "family-group"):
         assert f'href="../template-{kind}.yml"' in page
         text = (folder / f"template-{kind}.yml").read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, TODAY, copy_project, run_generator
 from generator.checks import load_registry
+from generator.furigana import strip_ruby
 from generator.index import KIND_LABELS, build_index, public_point
 from generator.maps import LIST_LIMIT, all_map, kind_map, map_data, map_files, region_map, town_map
 from generator.render import METHOD_JA
@@ -240,7 +241,7 @@ def map_pages(site: Path, index) -> dict[Path, str]:
 def test_every_map_page_has_its_list_and_loads_nothing_until_asked(built_site):
     index = real_index()
     for page, data_path in map_pages(built_site, index).items():
-        text = page.read_text(encoding="utf-8")
+        text = strip_ruby(page.read_text(encoding="utf-8"))
         root = re.search(r'data-hub-map="((?:\.\./)*)' + re.escape(data_path) + '"', text)
         assert root, (page, data_path)
         markers = rows(json.loads((built_site / data_path).read_text(encoding="utf-8")))
@@ -260,7 +261,7 @@ def test_every_map_page_has_its_list_and_loads_nothing_until_asked(built_site):
         assert "国土地理院のサーバー" in text
         body = text.split("</head>", 1)[1]  # the CSP in <head> names the tile host it allows
         assert TILE_HOST not in body and "leaflet.js" not in text  # both only after the button
-    privacy = (built_site / "privacy" / "index.html").read_text(encoding="utf-8")
+    privacy = strip_ruby((built_site / "privacy" / "index.html").read_text(encoding="utf-8"))
     assert "localStorage" in privacy and "地図を表示" in privacy
 
 
@@ -275,7 +276,7 @@ def test_hidden_place_never_reaches_any_built_file(tmp_path):
     rounded = []
     for path in site.rglob("*"):
         if path.is_file():
-            text = path.read_bytes().decode("utf-8", errors="ignore")
+            text = strip_ruby(path.read_bytes().decode("utf-8", errors="ignore"))  # a reading must not hide a leak
             for key, value in HIDDEN.items():
                 if value in text:
                     found[key].append(str(path.relative_to(site)))
@@ -284,7 +285,7 @@ def test_hidden_place_never_reaches_any_built_file(tmp_path):
     assert found == {key: [] for key in HIDDEN}
     # the scan does read the marker files: the approximate listing's rounded point is there
     assert "map/data/family-groups.json" in rounded
-    listing = (site / "ibasho" / "test-hidden-ibasho" / "index.html").read_text(encoding="utf-8")
+    listing = strip_ruby((site / "ibasho" / "test-hidden-ibasho" / "index.html").read_text(encoding="utf-8"))
     assert "所在地は公開していません" in listing
 
 

@@ -18,6 +18,7 @@ import json
 import math
 import random
 
+from generator.furigana import strip_ruby
 from generator.search import (Doc, _weights, bucket, build_search_files, decode_postings, encode_postings, exact_key,
                               normalise, page_text, query_terms, rank, tokens)
 
@@ -190,7 +191,9 @@ def built_pages(site: Path) -> dict[str, tuple[str, str]]:
         # staff and print pages are deliberately kept out of search (front matter `search: exclude`)
         if url.startswith(("/search/", "/404", "/contribute/templates/", "/contribute/towns/", "/flyers/", "/open-data/")):
             continue
-        source = path.read_text(encoding="utf-8")
+        if url.startswith("/finder/") and url != "/finder/":  # the finder's steps: its first page stands for them
+            continue
+        source = strip_ruby(path.read_text(encoding="utf-8"))  # the text as read, without ふりがな
         article = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', source, re.S)
         body = re.sub(r"<(script|style|noscript|form)\b.*?</\1>", " ", article.group(1), flags=re.S)
         body = html.unescape(re.sub(r"<[^>]+>", " ", body))
