@@ -194,6 +194,7 @@ def load_registry(root: Path, today: dt.date | None = None) -> Registry:
                 _check_tone(doc, msg, reg, problems)
 
     _check_ids_across_kinds(reg, problems)
+    _check_readings(reg, problems)
     reg.finder = load_finder(root, problems)
     reg.yasashii = load_yasashii(root, list(reg.messages), problems)
     if not reg.municipalities or not reg.regions:
@@ -340,6 +341,25 @@ def _check_tone(doc: Document, obj: BaseModel, reg: Registry, problems: list[Pro
                     doc.path, line, col, "tone", dotted(loc),
                     f"「{entry.avoid}」は避けたい言葉です。たとえば「{entry.suggest}」 "
                     f"(wording flagged by the tone lexicon: {entry.why})"))
+
+
+def _check_readings(reg: Registry, problems: list[Problem]) -> None:
+    """A name whose `name_kana` leaves kanji unread, where the analyser is unsure how to read them: ふりがな
+    would guess there. The analyser (SudachiPy, about 0.05 s to load) is loaded only when some name has kanji."""
+    from .furigana import Furigana, has_kanji  # late: the analyser is imported by Furigana() only
+    named = [(kind, listing) for kind, listing in reg.all_listings() if has_kanji(listing.name)]
+    if not named:
+        return
+    furigana = Furigana(Furigana.registry_names(reg))
+    for kind, listing in named:
+        if words := furigana.unsure_words(listing.name, listing.name_kana):
+            doc = reg.documents[(kind, listing.id)]
+            line, col = doc.position(("name_kana",))
+            problems.append(Problem.warning(
+                doc.path, line, col, "reading-unsure", "name_kana",
+                f"名称の「{'」「'.join(words)}」のよみが name_kana にありません。ふりがなが正しくないかもしれないので、"
+                f"name_kana に名称全体のよみを書いてください (the reading does not cover these words of the name, "
+                f"and the analyser is unsure how to read them): {listing.name!r}"))
 
 
 def _texts(value: Any, loc: tuple = ()) -> Iterable[tuple[tuple, str]]:

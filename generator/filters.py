@@ -37,6 +37,25 @@ def count(entries: list[Entry], name: str, value: str) -> int:
     return sum(1 for e in entries if matches(e, name, value))
 
 
+def fits(entry: Entry, filters: tuple[tuple[str, str], ...]) -> bool:
+    """Every filter of a list address at once, as hub.js's fits(): each method and flag must match; of the
+    audiences, one is enough (a listing for families fits 「ご本人・ご家族」)."""
+    audiences = [value for name, value in filters if name == "audience"]
+    return (all(matches(entry, name, value) for name, value in filters if name != "audience")
+            and (not audiences or any(matches(entry, "audience", value) for value in audiences)))
+
+
+def wider(entries: list[Entry], filters: tuple[tuple[str, str], ...], limit: int = 3) -> list[tuple[tuple[str, str], int]]:
+    """When nothing fits: each filter that, taken away alone, brings listings back, with how many, the fewest
+    first (the closest to what was asked) — what hub.js's offerWider() offers on a list page."""
+    out = []
+    for taken in dict.fromkeys(filters):
+        n = sum(1 for e in entries if fits(e, tuple(f for f in filters if f != taken)))
+        if n:
+            out.append((taken, n))
+    return sorted(out, key=lambda item: item[1])[:limit]
+
+
 # Words a resident types → the filtered list that answers them. search.js compares them normalised
 # (= search.normalise), as part of the query: 「土日に相談」 offers the weekend list.
 SHORTCUTS = [

@@ -2,9 +2,13 @@
 
 The tree is data so that staff can change the questions: each question has options; an option sets
 list filters (the same URL parameters the list pages read: `?method=phone&flag=nophone&audience=family`)
-and leads to another question, or ends. A `towns` question lists every town: choosing one ends at the
-list filtered to that town (`&town=<code>`). Every step is its own page, `/finder/<slug>/<slug>/…/`, so
+and leads to another question, or ends. Every step is its own page, `/finder/<slug>/<slug>/…/`, so
 each is a plain link: it works without JavaScript, the back button works and every result can be shared.
+An option that ends has its own result page too (`/finder/…/<slug>/`): the matching cards, decided at
+build by generator/filters.py with hub.js's rules, so a visitor without JavaScript sees the same result;
+it links to the list with the same filters preset (`windows/?method=phone#list`) to change them. A `towns`
+question lists every town: choosing one ends at that town's page, at the section that answers the list
+(a page per town and way through would be thousands of pages); the town page is static and complete.
 Nothing identifying is asked; the choices live only in the page address.
 
 Validation (`load_finder`) refuses, with file:line, a dead end (a way through that ends without a list),
@@ -68,7 +72,30 @@ class Choice:
     label: str
     hint: str | None
     later: bool
-    href: str  # site-relative: finder/…/ or windows/?…#list
+    href: str  # site-relative: finder/…/ (a next question or a result)
+
+
+@dataclass(frozen=True)
+class Result:
+    """The page an option that ends leads to: the list and filters chosen on the way."""
+
+    slugs: tuple[str, ...]
+    chosen: tuple[str, ...]          # the labels chosen, the last one included
+    list: str
+    filters: tuple[tuple[str, str], ...]  # duplicates dropped, order kept
+
+    @property
+    def path(self) -> str:
+        return "/".join(("finder", *self.slugs, "index.md"))
+
+    @property
+    def url(self) -> str:
+        return "/".join(("finder", *self.slugs)) + "/"
+
+    @property
+    def list_url(self) -> str:
+        """The same result on the list page, whose filters can be changed (a shareable address)."""
+        return result_url(self.list, self.filters)
 
 
 @dataclass
@@ -82,6 +109,7 @@ class Step:
     filters: tuple[tuple[str, str], ...]
     choices: tuple[Choice, ...] = ()
     towns: dict[str, str] = field(default_factory=dict)  # town code → its result (a `towns` question only)
+    results: tuple[Result, ...] = ()  # the result pages of this step's options that end
 
     @property
     def path(self) -> str:
@@ -102,17 +130,17 @@ class Finder:
         out: list[Step] = []
 
         def walk(question: Question, slugs, chosen, list_, filters) -> None:
-            choices = []
-            towns = {code: result_url(list_, filters + (("town", code),)) for code in town_codes} if question.towns else {}
+            choices, results = [], []
+            towns = {code: town_url(code, list_, filters) for code in town_codes} if question.towns else {}
             for option in question.options:
                 new_list = option.shows or list_
                 new_filters = filters + tuple((k, v) for k, values in option.filters.items() for v in values)
-                if option.next:
-                    href = "/".join(("finder", *slugs, option.slug)) + "/"
-                else:
-                    href = result_url(new_list, new_filters)
+                href = "/".join(("finder", *slugs, option.slug)) + "/"
+                if not option.next:
+                    results.append(Result(slugs + (option.slug,), chosen + (option.label,), new_list,
+                                          tuple(dict.fromkeys(new_filters))))
                 choices.append(Choice(option.label, option.hint, option.later, href))
-            out.append(Step(slugs, question, chosen, list_, filters, tuple(choices), towns))
+            out.append(Step(slugs, question, chosen, list_, filters, tuple(choices), towns, tuple(results)))
             for option in question.options:
                 if option.next:
                     walk(self.questions[option.next], slugs + (option.slug,), chosen + (option.label,),
@@ -121,6 +149,17 @@ class Finder:
 
         walk(self.questions[self.file.start], (), (), None, ())
         return out
+
+
+def town_url(code: str, list_: str | None, filters: tuple[tuple[str, str], ...]) -> str:
+    """A town's page, at the section that answers what was chosen (generator/templates/town.md.j2's anchors)."""
+    if list_ in ("ibasho", "family-groups"):
+        section = list_
+    elif ("flag", "nophone") in filters:
+        section = "no-phone"
+    else:
+        section = "own"
+    return f"municipalities/{code}/#{section}"
 
 
 def result_url(list_: str | None, filters: tuple[tuple[str, str], ...]) -> str:

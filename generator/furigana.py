@@ -155,6 +155,41 @@ class Furigana:
             return analysed
         return align(name, _plain(reading))
 
+    def unsure_words(self, name: str, reading: str) -> list[str]:
+        """The kanji words of a listing's name that its `name_kana` does not cover and that the analyser reads
+        without certainty: a word not in its dictionary, a proper noun (a place or family name, read many ways:
+        鬼無里 きなさ) or one whose reading does not fit its kanji. What validate warns about
+        (checks._check_readings). The registry's reading covers them when it fits the name read word by word,
+        each sure word as the analyser reads it, each unsure one as any reading (東筑 ひがしちくま, where the
+        analyser says とうちく); registry names inside the name (a town) are read as the registry says."""
+        kana = _plain(hiragana(reading))
+        if _plain(readings(self._analyse(name))) == kana:  # the analyser reads it as the registry does
+            return []
+        pattern, unsure, pos = "", [], 0
+        inside = [m for m in (self._names.finditer(name) if self._names else ()) if m.group() != name]
+        pieces: list[tuple[str, str | None]] = []  # (text, the registry's reading when it is a registry name)
+        for m in inside:
+            pieces += [(name[pos:m.start()], None), (m.group(), self.names[m.group()])]
+            pos = m.end()
+        pieces.append((name[pos:], None))
+        for text, known in pieces:
+            if known is not None:
+                pattern += re.escape(_plain(known))
+                continue
+            for m in self._tokenizer.tokenize(text) if text else ():
+                surface, read = text[m.begin():m.end()], hiragana(m.reading_form())
+                if not _HAS_KANJI.search(surface):
+                    plain = _plain(surface)
+                    pattern += re.escape(hiragana(plain)) if _KANA.match(hiragana(plain) or "x") else ("(?:.+?)" if plain else "")
+                elif m.is_oov() or m.part_of_speech()[1] == "固有名詞" or align(surface, read) is None:
+                    pattern += "(.+?)"
+                    unsure.append((surface, read))
+                else:
+                    pattern += re.escape(_plain(read))
+        if re.fullmatch(pattern, kana):
+            return []
+        return list(dict.fromkeys(surface for surface, read in unsure if _plain(read) not in kana))
+
     # ------------------------------------------------------------ text
 
     def spans(self, text: str) -> list[Span]:
@@ -248,6 +283,11 @@ class Furigana:
                 skipping.append(name)
         out.append(page[pos:])
         return "".join(out)
+
+
+def has_kanji(text: str) -> bool:
+    """Whether ふりがな has anything to read here (without loading the analyser)."""
+    return bool(_HAS_KANJI.search(text))
 
 
 def readings(spans: Iterable[Span]) -> str:

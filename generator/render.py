@@ -28,7 +28,8 @@ from .flyers import PHONES_PER_ROW, flyer_makers, no_phone_ways, opening_slots
 from .index import KIND_LABELS, Entry, Index, region_calendar_path
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
-from .filters import count as filter_count, search_shortcuts
+from .filters import count as filter_count, fits as filter_fits, search_shortcuts, wider as filter_wider
+from .finder import result_url
 from .models import PhoneContact, SourceRef, TimeSlot
 from .opening import CALENDAR_JS, calendar_js, hours_attr
 from .parallel import fork_map
@@ -320,8 +321,12 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("search.md", "search.md.j2")
     jobs.append((CALENDAR_JS, None, lambda: {"text": calendar_js(index.today)}))  # 「いま受付中」's holidays
     if reg.finder is not None:  # 「どこに相談したらいい？」: one page per step (generator/finder.py)
-        for step in reg.finder.steps(list(reg.municipalities)):
+        steps = reg.finder.steps(list(reg.municipalities))
+        results = [r for step in steps for r in step.results]
+        for step in steps:
             page(step.path, "finder.md.j2", step=step, finder=reg.finder.file)
+        for result in results:
+            page(result.path, "finder_result.md.j2", finder=reg.finder.file, **finder_result(index, result, results))
     if reg.yasashii is not None:  # やさしい日本語 pages (generator/yasashii.py)
         yasashii.plan(page, index)
     # Flyers: one A4 sheet per town and per region (generator/flyers.py decides what fits)
@@ -331,6 +336,25 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
             "flyer": make(), "no_phone_ways": no_phone_ways, "opening_slots": opening_slots,
             "PHONES_PER_ROW": PHONES_PER_ROW}))
     return PagePlan(env, jobs)
+
+
+FILTER_JA = {"method": METHOD_JA, "audience": AUDIENCE_JA,
+             "flag": FLAG_JA | {"free": "無料", "weekday": "平日", "evening": "夜 (18時以降)", "weekend": "土日"}}
+
+
+def finder_result(index: Index, result, results: list) -> dict:
+    """A finder result page's cards, decided here by hub.js's rules (filters.fits), so that it needs no script.
+    Nothing fits: the wider results hub.js would offer, each a finder result page when one has those choices
+    (static), else the list with them preset."""
+    entries = index.entries.get(result.list, [])
+    matching = [e for e in entries if filter_fits(e, result.filters)]
+    pages = {(r.list, frozenset(r.filters)): r.url for r in results}
+    offers = []
+    for (name, value), n in ([] if matching else filter_wider(entries, result.filters)):
+        rest = tuple(f for f in result.filters if f != (name, value))
+        offers.append({"label": FILTER_JA[name].get(value, value), "count": n,
+                       "href": pages.get((result.list, frozenset(rest)), result_url(result.list, rest))})
+    return {"result": result, "entries": matching, "wider": offers}
 
 
 def render_pages(index: Index, site_url: str = "") -> dict[str, str | bytes]:
