@@ -146,6 +146,14 @@ def _build(doc: Document, model: type[M], problems: list[Problem]) -> M | None:
         return None
 
 
+def load_model(root: Path, rel: str | Path, model: type[M], problems: list[Problem]) -> tuple[Document, M] | None:
+    """One YAML mapping file read and validated as `model` (data/finder.yml, data/yasashii.yml); None, with the
+    problems appended, when it cannot be."""
+    doc = _load(root, root / rel, problems)
+    built = _build(doc, model, problems) if doc is not None else None
+    return (doc, built) if built is not None else None
+
+
 def _load_and_build(root: Path, path: Path, model: type[M]) -> tuple[Document | None, M | None, list[Problem]]:
     problems: list[Problem] = []
     doc = _load(root, path, problems)

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlencode
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from .load import Document, LoadError, load_file
+from .load import Document
 from .models import SLUG, Strict
 from .problems import Problem
 
@@ -173,24 +173,13 @@ def result_url(list_: str | None, filters: tuple[tuple[str, str], ...]) -> str:
 
 def load_finder(root: Path, problems: list[Problem]) -> Finder | None:
     """Read and check data/finder.yml; append every problem found. A missing file means no finder."""
-    path = root / FINDER_FILE
-    if not path.exists():
+    if not (root / FINDER_FILE).exists():
         return None
-    try:
-        doc = load_file(path, FINDER_FILE)
-    except LoadError as exc:
-        problems.append(exc.problem)
+    from .checks import load_model  # late: checks imports this module
+    loaded = load_model(root, FINDER_FILE, FinderFile, problems)
+    if loaded is None:
         return None
-    if not isinstance(doc.data, dict):
-        problems.append(Problem.error(doc.path, 1, 1, "wrong-type", "",
-                                      "ファイル全体を「項目名: 値」の形で書いてください (the file must be a mapping)"))
-        return None
-    try:
-        file = FinderFile.model_validate(doc.data, strict=True)
-    except ValidationError as exc:
-        from .checks import problems_from_validation  # late: checks imports this module
-        problems.extend(problems_from_validation(doc, exc))
-        return None
+    doc, file = loaded
     found = check_tree(doc, file)
     problems.extend(found)
     if any(p.severity == "error" for p in found):

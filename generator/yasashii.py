@@ -14,9 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from .load import LoadError, load_file
 from .models import Strict
 from .problems import Problem
 
@@ -72,24 +71,13 @@ def switch_map(town_codes: list[str]) -> dict[str, str]:
 
 
 def load_yasashii(root: Path, message_ids: list[str], problems: list[Problem]) -> Yasashii | None:
-    path = root / YASASHII_FILE
-    if not path.exists():
+    if not (root / YASASHII_FILE).exists():
         return None
-    try:
-        doc = load_file(path, YASASHII_FILE)
-    except LoadError as exc:
-        problems.append(exc.problem)
+    from .checks import load_model  # late: checks imports this module
+    loaded = load_model(root, YASASHII_FILE, YasashiiFile, problems)
+    if loaded is None:
         return None
-    if not isinstance(doc.data, dict):
-        problems.append(Problem.error(doc.path, 1, 1, "wrong-type", "",
-                                      "ファイル全体を「項目名: 値」の形で書いてください (the file must be a mapping)"))
-        return None
-    try:
-        file = YasashiiFile.model_validate(doc.data, strict=True)
-    except ValidationError as exc:
-        from .checks import problems_from_validation  # late: checks imports this module
-        problems.extend(problems_from_validation(doc, exc))
-        return None
+    doc, file = loaded
     for key in file.messages:
         if key not in message_ids:
             line, col = doc.position(("messages", key))
