@@ -28,7 +28,7 @@ from typing import Any
 from .ical import recurrences
 from .index import Entry, Index
 from .models import Listing, TimeSlot
-from .render import ACCEPTS_JA, AUDIENCE_JA, METHOD_JA, OPERATOR_JA, RESERVATION_JA, slot_ja
+from .vocab import ACCEPTS_JA, AUDIENCE_JA, METHOD_JA, OPERATOR_JA, RESERVATION_JA, slot_ja
 from .sheet_columns import neutralise
 
 DESCRIPTOR = Path(__file__).parent / "hsds" / "datapackage.json"

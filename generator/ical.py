@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from .index import Entry, Index
 from .models import Region, TimeSlot
-from .render import date_ja, slot_ja
+from .vocab import date_ja, slot_ja
 
 if TYPE_CHECKING:  # imported where feeds are made: pages import this module, and need no icalendar
     import icalendar

@@ -13,8 +13,8 @@ from functools import cached_property
 
 from .checks import STALE_AFTER_DAYS, Registry, distance_km
 from .models import Listing, Municipality, Region, TimeSlot, Window
+from .vocab import KIND_LABELS
 
-KIND_LABELS = {"windows": "相談窓口", "ibasho": "居場所", "family-groups": "家族会・親の会"}
 WIDE_LEVELS = ("regional", "prefectural")
 API = "api/v1/"  # open data; a breaking change to any file's format goes to api/v2/, and v1 stays
 APPROXIMATE_DECIMALS = 2  # about 1 km: "approximate" places are published no finer than this

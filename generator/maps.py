@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .index import KIND_LABELS, Entry, Index, PublicPoint, TownView, public_point
 from .models import Municipality, Region
+from .vocab import METHOD_JA
 
 if TYPE_CHECKING:  # folium (and numpy, which it loads) is imported where marker files are made, not by pages
     import folium
@@ -246,7 +247,6 @@ def map_data(view: MapView, methods: dict[str, str]) -> dict:
 
 def map_files(index: Index) -> dict[str, str]:
     """{site-relative path: JSON text} for every map; written beside the pages by the generator."""
-    from .render import METHOD_JA  # render imports this module for its templates
     return {view.path: json.dumps(map_data(view, METHOD_JA), ensure_ascii=False, separators=(",", ":")) + "\n"
             for view in all_maps(index)}
 

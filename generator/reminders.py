@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .index import Entry, Index
-from .render import slot_ja
+from .vocab import date_ja, slot_ja
 from .verify import verify_links
 
 REMIND_AFTER_DAYS = 21
@@ -139,7 +139,6 @@ def facts(entry: Entry, date_ja: Callable[[dt.date], str]) -> list[str]:
 
 
 def issue_body(group: Group, site, site_url: str) -> str:
-    from .render import date_ja
     lines = [MARKER.format(key=group.key), "",
              f"{group.name}の担当の方へ", "",
              f"{site.title}に載せている次の{len(group.items)}件の内容が、今も正しいか確かめていただけますか。",

@@ -44,7 +44,8 @@ from pathlib import Path
 import yaml
 
 from .index import KIND_LABELS, Index
-from .render import METHOD_JA, page_url
+from .render import page_url
+from .vocab import METHOD_JA
 
 SEARCH_DIR = "search"
 VERSION = 3            # meta.json (search.js reads no other): triples for CJK, keys sharded by hash, prefix keys, postings as text

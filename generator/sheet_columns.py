@@ -38,8 +38,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .models import LISTING_KINDS, FamilyGroup, Ibasho, Listing, PartialDate, TimeSlot, Window
-from .render import (ACCEPTS_JA, AUDIENCE_JA, DAY_JA, FORMAT_JA, LEVEL_JA, METHOD_JA, OPERATOR_JA,
-                     RESERVATION_JA, WEEK, slot_ja)
+from .vocab import (ACCEPTS_JA, AUDIENCE_JA, DAY_JA, FORMAT_JA, LEVEL_JA, METHOD_JA, OPERATOR_JA,
+                    RESERVATION_JA, WEEK, slot_ja)
 
 if TYPE_CHECKING:
     from .index import Entry
