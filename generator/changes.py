@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from .checks import STALE_AFTER_DAYS
 from .index import Entry, Index
 
 VERB_JA = {"checked": "出典で情報を確認", "changed": "内容を更新", "confirmed": "変更なしを確認", "closed": "掲載を終了"}
@@ -131,18 +130,13 @@ class Freshness:
         return round(100 * self.fresh / self.total) if self.total else 0
 
 
-def checked_within_year(entry: Entry, today: dt.date) -> bool:
-    return (today - entry.listing.checked_on).days <= STALE_AFTER_DAYS
-
-
 def freshness(index: Index) -> tuple[Freshness, list[Freshness]]:
     """Total and per town (listings located in the town), the share checked within 12 months."""
-    today = index.today
-    entries = index.all_entries
-    total = Freshness("すべて", None, sum(checked_within_year(e, today) for e in entries), len(entries))
+    entries = index.all_entries  # `Entry.stale` is the one rule (index.build_index): checked_on, 12 months
+    total = Freshness("すべて", None, sum(not e.stale for e in entries), len(entries))
     towns = []
     for code, town in index.registry.municipalities.items():
         own = [e for e in entries if e.listing.municipality == code]
         if own:
-            towns.append(Freshness(town.name, code, sum(checked_within_year(e, today) for e in own), len(own)))
+            towns.append(Freshness(town.name, code, sum(not e.stale for e in own), len(own)))
     return total, towns

@@ -75,6 +75,15 @@ class Choice:
     href: str  # site-relative: finder/…/ (a next question or a result)
 
 
+def _page_path(slugs: tuple[str, ...]) -> str:
+    """The docs path of a finder page (a step or a result) reached by `slugs`."""
+    return "/".join(("finder", *slugs, "index.md"))
+
+
+def _page_url(slugs: tuple[str, ...]) -> str:
+    return "/".join(("finder", *slugs)) + "/"
+
+
 @dataclass(frozen=True)
 class Result:
     """The page an option that ends leads to: the list and filters chosen on the way."""
@@ -86,11 +95,11 @@ class Result:
 
     @property
     def path(self) -> str:
-        return "/".join(("finder", *self.slugs, "index.md"))
+        return _page_path(self.slugs)
 
     @property
     def url(self) -> str:
-        return "/".join(("finder", *self.slugs)) + "/"
+        return _page_url(self.slugs)
 
     @property
     def list_url(self) -> str:
@@ -113,11 +122,11 @@ class Step:
 
     @property
     def path(self) -> str:
-        return "/".join(("finder", *self.slugs, "index.md"))
+        return _page_path(self.slugs)
 
     @property
     def url(self) -> str:
-        return "/".join(("finder", *self.slugs)) + "/"
+        return _page_url(self.slugs)
 
 
 @dataclass
@@ -132,20 +141,18 @@ class Finder:
         def walk(question: Question, slugs, chosen, list_, filters) -> None:
             choices, results = [], []
             towns = {code: town_url(code, list_, filters) for code in town_codes} if question.towns else {}
+            after = []  # (option, where it leads): one computation serves this page and the walk below
             for option in question.options:
-                new_list = option.shows or list_
                 new_filters = filters + tuple((k, v) for k, values in option.filters.items() for v in values)
-                href = "/".join(("finder", *slugs, option.slug)) + "/"
-                if not option.next:
-                    results.append(Result(slugs + (option.slug,), chosen + (option.label,), new_list,
-                                          tuple(dict.fromkeys(new_filters))))
-                choices.append(Choice(option.label, option.hint, option.later, href))
-            out.append(Step(slugs, question, chosen, list_, filters, tuple(choices), towns, tuple(results)))
-            for option in question.options:
+                ahead = (slugs + (option.slug,), chosen + (option.label,), option.shows or list_, new_filters)
                 if option.next:
-                    walk(self.questions[option.next], slugs + (option.slug,), chosen + (option.label,),
-                         option.shows or list_,
-                         filters + tuple((k, v) for k, values in option.filters.items() for v in values))
+                    after.append((option, ahead))
+                else:
+                    results.append(Result(*ahead[:3], tuple(dict.fromkeys(new_filters))))
+                choices.append(Choice(option.label, option.hint, option.later, _page_url(ahead[0])))
+            out.append(Step(slugs, question, chosen, list_, filters, tuple(choices), towns, tuple(results)))
+            for option, ahead in after:
+                walk(self.questions[option.next], *ahead)
 
         walk(self.questions[self.file.start], (), (), None, ())
         return out

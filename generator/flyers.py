@@ -210,7 +210,7 @@ def no_phone_ways(entry: Entry) -> list[tuple[str, str]]:
         ways.append(("チャット", contacts.chat))
     if contacts.web_form:
         ways.append(("相談フォーム", contacts.web_form))
-    for line in contacts.line[:1]:
+    for line in [a for a in contacts.line if a.add_friend_url or a.line_id][:1]:  # a name alone is no way in
         ways.append(("LINE", f"{line.name}" + (f" ({line.line_id})" if line.line_id else "")))
     for mail in contacts.emails[:1]:
         ways.append(("メール", mail))

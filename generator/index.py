@@ -274,9 +274,6 @@ class Index:
             counts[view.coverage] += 1
         return counts
 
-    def fresh_entries(self) -> list[Entry]:
-        return [e for e in self.all_entries if not e.stale]
-
     def stale_entries(self) -> list[Entry]:
         return sorted((e for e in self.all_entries if e.stale), key=lambda e: e.listing.checked_on)
 

@@ -252,10 +252,8 @@ def intake(root: Path, body: str, today: dt.date | None = None, context: EventCo
             result.messages = [f"{form.kind_ja}に ID「{listing_id}」の掲載がありません。掲載ページのアドレスの最後の部分を確かめてください "
                                f"(no such listing: {result.path})"]
             return result
-        try:
-            data = load_file(path, path.relative_to(root)).data
-        except LoadError as exc:
-            result.messages = [f"今のファイルが読めません (the current file does not load): {exc.problem.format()}"]
+        data = _current_data(root, path, result)
+        if data is None:
             return result
 
     errors = _apply(form, answers, data)
@@ -270,7 +268,21 @@ def intake(root: Path, body: str, today: dt.date | None = None, context: EventCo
         result.messages = _validation_messages(form, exc)
         return result
     result.name = listing.name
-    problems = write_validated(root, {path: listing_yaml(form.kind, listing)}, today)
+    return _write(root, form, {path: listing_yaml(form.kind, listing)}, result, today)
+
+
+def _current_data(root: Path, path: Path, result: IntakeResult) -> dict | None:
+    """The listing file as it is now; None, with the message on `result`, when it does not load."""
+    try:
+        return load_file(path, path.relative_to(root)).data
+    except LoadError as exc:
+        result.messages = [f"今のファイルが読めません (the current file does not load): {exc.problem.format()}"]
+        return None
+
+
+def _write(root: Path, form: Form, files: dict[Path, str], result: IntakeResult, today: dt.date | None) -> IntakeResult:
+    """Write the files only if the whole registry still validates; the clerk reads every problem in Japanese."""
+    problems = write_validated(root, files, today)
     result.messages = [_problem_message(form, p) for p in problems if p.severity == "error"]
     result.warnings = [_problem_message(form, p) for p in problems if p.severity == "warning"]
     result.ok = not result.messages
@@ -305,10 +317,8 @@ def confirm(root: Path, form: Form, answers: dict[str, Any], result: IntakeResul
                            "「変更なし」のリンクから新しい Issue で送ってください "
                            f"(a confirmation cannot be edited into another listing: {before} → {result.listing_id})"]
         return result
-    try:
-        data = load_file(path, path.relative_to(root)).data
-    except LoadError as exc:
-        result.messages = [f"今のファイルが読めません (the current file does not load): {exc.problem.format()}"]
+    data = _current_data(root, path, result)
+    if data is None:
         return result
     if data.get("closed"):
         result.messages = [f"ID「{result.listing_id}」の掲載は、すでに終了しています。確認はいりません "
@@ -329,11 +339,7 @@ def confirm(root: Path, form: Form, answers: dict[str, Any], result: IntakeResul
     result.name = listing.name
     result.confirmation = Confirmation(context.author, tuple(listing.maintainer_accounts), today)
     text = with_top_level_line(path.read_text(encoding="utf-8"), "last_confirmed", today.isoformat(), "last_verified")
-    problems = write_validated(root, {path: text}, today)
-    result.messages = [_problem_message(form, p) for p in problems if p.severity == "error"]
-    result.warnings = [_problem_message(form, p) for p in problems if p.severity == "warning"]
-    result.ok = not result.messages
-    return result
+    return _write(root, form, {path: text}, result, today)
 
 
 def with_top_level_line(text: str, key: str, value: str, after: str) -> str:

@@ -61,15 +61,9 @@ def tel_uri(phone: PhoneContact | str) -> str:
 
 
 def no_phone_words(entries: Iterable[Entry]) -> str:
-    """「チャット、LINE、メール」: the ways without a call that these listings really offer, in the data's words."""
-    ways = []
-    for entry in entries:
-        contacts = entry.listing.contacts
-        offered = [("チャット", bool(contacts.chat)), ("相談フォーム", bool(contacts.web_form)),
-                   ("LINE", any(a.add_friend_url or a.line_id for a in contacts.line)),
-                   ("メール", bool(contacts.emails)), ("手紙", "letter" in entry.listing.methods)]
-        ways += [word for word, yes in offered if yes and word not in ways]
-    return "、".join(ways) or "電話以外の方法"
+    """「チャット、LINE、メール」: the ways without a call that these listings really offer (flyers.no_phone_ways)."""
+    words = dict.fromkeys(label for entry in entries for label, _value in no_phone_ways(entry))
+    return "、".join(words) or "電話以外の方法"
 
 
 def via_credit(source: SourceRef) -> str | None:
