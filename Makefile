@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: serve build build-audited test validate report schema bench bench-national lighthouse browser jq lock clean venv forms vendor
 
 ## make serve: set up, validate, and serve the site at http://127.0.0.1:8000 (reloads on data/, docs/, overrides/ edits;
-## after an edit only the pages it changed are rendered again: see PreviewPages in generator/mkdocs_hook.py)
+## after an edit only the pages it changed are rendered again: see PreviewPages in generator/engine/mkdocs_hook.py)
 serve: $(STAMP)
 	$(BIN)/python -m generator validate
 	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000

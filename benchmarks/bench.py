@@ -41,8 +41,9 @@ from urllib.parse import unquote, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lighthouse  # noqa: E402  (puts the project root on sys.path)
-from generator.audit import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 from synthetic import make_project  # noqa: E402
+
+from generator.engine.audit import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,15 +103,23 @@ def measure_scale(scale: str, work: Path, browser: bool, scores: bool = False) -
         env.pop(name, None)
     py = [sys.executable]
     result.runs["validate"] = timed(py + ["-m", "generator", "--root", str(project), "validate"], project, env)
-    result.runs["generate"] = timed(py + ["-m", "generator", "--root", str(project), "pages", str(work / "gen")], project, env)
-    result.runs["build"] = timed(py + ["-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
-                                       "-d", str(project / "site")], project, env)
+    result.runs["generate"] = timed(
+        py + ["-m", "generator", "--root", str(project), "pages", str(work / "gen")], project, env
+    )
+    result.runs["build"] = timed(
+        py + ["-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")],
+        project,
+        env,
+    )
     # The same Markdown, without our hook: docs/ plus the pages written by `generator pages`.
     bare_docs = work / "bare-docs"
     shutil.copytree(project / "docs", bare_docs)
     shutil.copytree(work / "gen", bare_docs, dirs_exist_ok=True)
-    result.runs["bare"] = timed(py + ["-m", "mkdocs", "build", "-f", str(bare_config(project, bare_docs)),
-                                      "-d", str(work / "bare-site")], project, env)
+    result.runs["bare"] = timed(
+        py + ["-m", "mkdocs", "build", "-f", str(bare_config(project, bare_docs)), "-d", str(work / "bare-site")],
+        project,
+        env,
+    )
     site = project / "site"
     result.pages = sum(1 for _ in site.rglob("*.html"))
     result.site_mb = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1e6
@@ -131,8 +140,16 @@ def page_urls(project: Path) -> dict[str, str]:
     """One page of each type; the town and the listing are those with the most around them (長野市)."""
     windows = sorted((project / "data" / "windows").glob("*.yml"))
     first_window = next((p.stem for p in windows if not p.stem.startswith("test-")), windows[0].stem)
-    return {"home": "/", "town": "/municipalities/202011/", "list": "/windows/", "listing": f"/windows/{first_window}/",
-            "map": "/map/", "map+show": "/map/#show", "flyer": "/flyers/202011/", "search": "/search/?q=ひきこもり"}
+    return {
+        "home": "/",
+        "town": "/municipalities/202011/",
+        "list": "/windows/",
+        "listing": f"/windows/{first_window}/",
+        "map": "/map/",
+        "map+show": "/map/#show",
+        "flyer": "/flyers/202011/",
+        "search": "/search/?q=ひきこもり",
+    }
 
 
 def gzip_size(path: Path, cache: dict[Path, int]) -> int:
@@ -144,6 +161,7 @@ def gzip_size(path: Path, cache: dict[Path, int]) -> int:
 def transferred(site: Path, urls: dict[str, str]) -> dict[str, float]:
     """gzip KB of everything each page requests from the site on open (tiles on other hosts refused)."""
     from playwright.sync_api import sync_playwright
+
     sizes: dict[Path, int] = {}
     out = {}
     with serve(site) as base, sync_playwright() as p:
@@ -153,7 +171,7 @@ def transferred(site: Path, urls: dict[str, str]) -> dict[str, float]:
             context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
             page = context.new_page()
             requested: set[str] = set()
-            page.on("request", lambda request: requested.add(request.url))
+            page.on("request", lambda request, seen=requested: seen.add(request.url))
             page.goto(base + url.removesuffix("#show"), wait_until="networkidle")
             requested.add(page.url)  # the page itself, whose request event a fresh browser sometimes misses
             if url.endswith("#show"):
@@ -177,8 +195,12 @@ def transferred(site: Path, urls: dict[str, str]) -> dict[str, float]:
 
 # ---------------------------------------------------------------- the report
 
-STAGES = (("validate", "validate"), ("generate", "generate (no MkDocs)"), ("build", "full build"),
-          ("bare", "bare `mkdocs build`"))
+STAGES = (
+    ("validate", "validate"),
+    ("generate", "generate (no MkDocs)"),
+    ("build", "full build"),
+    ("bare", "bare `mkdocs build`"),
+)
 
 
 def table(results: list[Result]) -> str:
@@ -186,15 +208,24 @@ def table(results: list[Result]) -> str:
     rows = []
     for key, label in STAGES:
         rows.append([f"{label} time", *[f"{r.runs[key].seconds:.1f} s" for r in results]])
-    rows.append(["build − bare (our share)", *[f"{r.runs['build'].seconds - r.runs['bare'].seconds:+.1f} s "
-                                                f"({(r.runs['build'].seconds / r.runs['bare'].seconds - 1) * 100:+.0f}%)"
-                                                for r in results]])
+    rows.append(
+        [
+            "build − bare (our share)",
+            *[
+                f"{r.runs['build'].seconds - r.runs['bare'].seconds:+.1f} s "
+                f"({(r.runs['build'].seconds / r.runs['bare'].seconds - 1) * 100:+.0f}%)"
+                for r in results
+            ],
+        ]
+    )
     for key, label in STAGES:
         rows.append([f"peak memory, {label}", *[f"{r.runs[key].peak_mb:.0f} MB" for r in results]])
     rows.append(["pages (HTML files)", *[f"{r.pages:,}" for r in results]])
     rows.append(["site size", *[f"{r.site_mb:.1f} MB" for r in results]])
-    for name in (results[0].transfer_kb if results else {}):
-        label = {"map+show": "/map/ after 「地図を表示」 (no tiles)", "search": "search, first query (ひきこもり)"}.get(name, name)
+    for name in results[0].transfer_kb if results else {}:
+        label = {"map+show": "/map/ after 「地図を表示」 (no tiles)", "search": "search, first query (ひきこもり)"}.get(
+            name, name
+        )
         rows.append([f"transferred, {label} (gzip)", *[f"{r.transfer_kb.get(name, 0):.0f} KB" for r in results]])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -209,34 +240,59 @@ def growth(results: list[Result]) -> list[str]:
         for large in synthetic:
             factor = large.listings / small.listings
             if 3 <= factor <= 5:
-                ratios = ", ".join(f"{label} {large.runs[key].seconds / small.runs[key].seconds:.2f}"
-                                   for key, label in STAGES)
+                ratios = ", ".join(
+                    f"{label} {large.runs[key].seconds / small.runs[key].seconds:.2f}" for key, label in STAGES
+                )
                 lines.append(f"- {small.listings:,} → {large.listings:,} listings (×{factor:.2f}): {ratios}")
     return lines
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), 0)
-    return (f"{cpu}, {os.cpu_count()} cores, {mem} GB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}; shared with other work, run under `nice -n 19`")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (
+            int(line.split()[1]) // 1024 // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {mem} GB RAM, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}; shared with other work, run under `nice -n 19`"
+    )
 
 
 def report(results: list[Result], command: str) -> str:
-    return "\n".join([
-        "# Benchmark results", "",
-        f"Written by `{command}` on {time.strftime('%Y-%m-%d %H:%M %Z')}.", "",
-        f"Machine: {machine()}.", "",
-        table(results), "",
-        "Growth ratios time(large)/time(small) (target ≤ 4.4 for 4× the listings):", "",
-        *(growth(results) or ["- (needs two synthetic scales about 4× apart)"]), "",
-        "Times are wall-clock seconds of one run each; memory is the peak resident set of that process. "
-        "Transferred bytes: everything the page requests from the site on open, gzip-compressed "
-        "(benchmarks/bench.py explains how). Synthetic listings: benchmarks/synthetic.py.", "",
-        *[line for r in results for line in (lighthouse.section(r.scores) if r.scores else [])],
-        *[f"Lighthouse could not run: {r.scores_failed}\n" for r in results if r.scores_failed]])
+    return "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            f"Written by `{command}` on {time.strftime('%Y-%m-%d %H:%M %Z')}.",
+            "",
+            f"Machine: {machine()}.",
+            "",
+            table(results),
+            "",
+            "Growth ratios time(large)/time(small) (target ≤ 4.4 for 4× the listings):",
+            "",
+            *(growth(results) or ["- (needs two synthetic scales about 4× apart)"]),
+            "",
+            "Times are wall-clock seconds of one run each; memory is the peak resident set of that process. "
+            "Transferred bytes: everything the page requests from the site on open, gzip-compressed "
+            "(benchmarks/bench.py explains how). Synthetic listings: benchmarks/synthetic.py.",
+            "",
+            *[line for r in results for line in (lighthouse.section(r.scores) if r.scores else [])],
+            *[f"Lighthouse could not run: {r.scores_failed}\n" for r in results if r.scores_failed],
+        ]
+    )
 
 
 def main() -> None:
@@ -257,7 +313,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
         for scale in scales:
             started = time.perf_counter()
-            results.append(measure_scale(scale, Path(tmp), browser=not args.no_browser, scores=scores and scale == "1x"))
+            results.append(
+                measure_scale(scale, Path(tmp), browser=not args.no_browser, scores=scores and scale == "1x")
+            )
             print(f"{scale}: measured in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     text = report(results, "python benchmarks/bench.py " + " ".join(sys.argv[1:]))
     print(text)

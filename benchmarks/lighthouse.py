@@ -41,7 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
-from generator.audit import CHROMIUM, CHROMIUM_ARGS, SiteHandler, serve  # noqa: E402
+from generator.engine.audit import CHROMIUM, CHROMIUM_ARGS, SiteHandler, serve  # noqa: E402
 
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
 # The browser suite's flags, headless; chrome-launcher adds its own defaults.
@@ -50,21 +50,38 @@ PAGES = {"home": "/", "town": "/municipalities/202011/", "list": "/windows/"}
 RUNS = 3
 TARGET = 95
 # (audit id, label, how to show its numeric value)
-METRICS = (("first-contentful-paint", "FCP", "ms"), ("largest-contentful-paint", "LCP", "ms"),
-           ("total-blocking-time", "TBT", "ms"), ("cumulative-layout-shift", "CLS", "cls"),
-           ("speed-index", "Speed Index", "ms"), ("total-byte-weight", "bytes", "bytes"))
+METRICS = (
+    ("first-contentful-paint", "FCP", "ms"),
+    ("largest-contentful-paint", "LCP", "ms"),
+    ("total-blocking-time", "TBT", "ms"),
+    ("cumulative-layout-shift", "CLS", "cls"),
+    ("speed-index", "Speed Index", "ms"),
+    ("total-byte-weight", "bytes", "bytes"),
+)
 # What GitHub Pages compresses (it gzips text types, not images or fonts).
-COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml",
-                "application/opensearchdescription+xml")
+COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "image/svg+xml",
+    "application/opensearchdescription+xml",
+)
 
 
 # ---------------------------------------------------------------- serving
 
+
 class GzipHandler(SiteHandler):
     """The site's server, sending text files gzip-compressed when the browser accepts it, as GitHub Pages does."""
 
-    extensions_map = {**SiteHandler.extensions_map, ".js": "application/javascript",
-                      ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml"}
+    extensions_map = {
+        **SiteHandler.extensions_map,
+        ".js": "application/javascript",
+        ".json": "application/json",
+        ".xml": "application/xml",
+        ".svg": "image/svg+xml",
+    }
     cache: dict[Path, bytes] = {}  # compressed bodies, for the process's life (sites live in fresh temp folders)
 
     def send_head(self):
@@ -72,15 +89,17 @@ class GzipHandler(SiteHandler):
         if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
             path = path / "index.html"
         ctype = self.guess_type(str(path))
-        if not (path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")
-                and ctype.startswith(COMPRESSIBLE)):
+        if not (
+            path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "") and ctype.startswith(COMPRESSIBLE)
+        ):
             return super().send_head()
         if path not in self.cache:
             self.cache[path] = gzip.compress(path.read_bytes(), compresslevel=6)
         body = self.cache[path]
         self.send_response(200)
-        self.send_header("Content-Type", ctype if "charset" in ctype or not ctype.startswith("text/")
-                         else f"{ctype}; charset=utf-8")
+        self.send_header(
+            "Content-Type", ctype if "charset" in ctype or not ctype.startswith("text/") else f"{ctype}; charset=utf-8"
+        )
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Vary", "Accept-Encoding")
         self.send_header("Content-Length", str(len(body)))
@@ -90,6 +109,7 @@ class GzipHandler(SiteHandler):
 
 
 # ---------------------------------------------------------------- running Lighthouse
+
 
 @dataclass
 class PageScore:
@@ -121,8 +141,16 @@ def ensure_lighthouse() -> None:
 def lighthouse(url: str) -> dict:
     """One Lighthouse run, default (mobile) config, performance only; the JSON report."""
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
-    cmd = [str(LIGHTHOUSE), url, "--only-categories=performance", "--output=json", "--output-path=stdout",
-           "--quiet", "--no-enable-error-reporting", f"--chrome-flags={' '.join(CHROME_FLAGS)}"]
+    cmd = [
+        str(LIGHTHOUSE),
+        url,
+        "--only-categories=performance",
+        "--output=json",
+        "--output-path=stdout",
+        "--quiet",
+        "--no-enable-error-reporting",
+        f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+    ]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     except subprocess.TimeoutExpired as exc:
@@ -131,12 +159,15 @@ def lighthouse(url: str) -> dict:
         raise LighthouseFailed(f"lighthouse failed on {url}:\n{proc.stderr[-3000:]}")
     report = json.loads(proc.stdout)
     if report.get("runtimeError") or report["categories"]["performance"]["score"] is None:
-        raise LighthouseFailed(f"lighthouse could not score {url}: {report.get('runtimeError')} {report.get('runWarnings')}")
+        raise LighthouseFailed(
+            f"lighthouse could not score {url}: {report.get('runtimeError')} {report.get('runWarnings')}"
+        )
     return report
 
 
-def measure(site: Path, pages: dict[str, str] = PAGES, runs: int = RUNS, reports: Path | None = None,
-            compress: bool = True) -> list[PageScore]:
+def measure(
+    site: Path, pages: dict[str, str] = PAGES, runs: int = RUNS, reports: Path | None = None, compress: bool = True
+) -> list[PageScore]:
     ensure_lighthouse()
     out = []
     with serve(site, handler=GzipHandler if compress else SiteHandler) as root_url:
@@ -162,6 +193,7 @@ def measure(site: Path, pages: dict[str, str] = PAGES, runs: int = RUNS, reports
 
 # ---------------------------------------------------------------- the report
 
+
 def show(value: float, kind: str) -> str:
     if kind == "ms":
         return f"{value / 1000:.1f} s" if value >= 1000 else f"{value:.0f} ms"
@@ -175,9 +207,13 @@ def table(pages: list[PageScore]) -> str:
     head[head.index("bytes")] = "total byte weight"
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for page in pages:
-        row = [f"{page.name} `{page.url}`", f"**{page.score}**" if page.score >= TARGET else f"**{page.score}** (< {TARGET})",
-               ", ".join(map(str, page.scores)), *[show(page.metric(a), k) for a, _l, k in METRICS],
-               f"{statistics.mean(page.seconds):.0f} s"]
+        row = [
+            f"{page.name} `{page.url}`",
+            f"**{page.score}**" if page.score >= TARGET else f"**{page.score}** (< {TARGET})",
+            ", ".join(map(str, page.scores)),
+            *[show(page.metric(a), k) for a, _l, k in METRICS],
+            f"{statistics.mean(page.seconds):.0f} s",
+        ]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -187,8 +223,10 @@ def environment(pages: list[PageScore]) -> str:
     version = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.split()
     chrome = version[1] if len(version) > 1 else "?"  # the user agent says 156.0.0.0 only
     indexes = [p.median_report["environment"]["benchmarkIndex"] for p in pages]
-    return (f"Lighthouse {report['lighthouseVersion']}, Debian chromium {chrome}, default (mobile) config, "
-            f"simulated throttling; CPU benchmark index {min(indexes):.0f}–{max(indexes):.0f}")
+    return (
+        f"Lighthouse {report['lighthouseVersion']}, Debian chromium {chrome}, default (mobile) config, "
+        f"simulated throttling; CPU benchmark index {min(indexes):.0f}–{max(indexes):.0f}"
+    )
 
 
 def diagnosis(page: PageScore, limit: int = 6) -> list[str]:
@@ -196,7 +234,10 @@ def diagnosis(page: PageScore, limit: int = 6) -> list[str]:
     audits = page.median_report["audits"]
     lines = []
     for audit in audits.values():
-        if audit.get("scoreDisplayMode") not in ("metricSavings", "numeric", "binary") or audit.get("score") in (None, 1):
+        if audit.get("scoreDisplayMode") not in ("metricSavings", "numeric", "binary") or audit.get("score") in (
+            None,
+            1,
+        ):
             continue
         if audit["id"] in {a for a, _l, _k in METRICS} or audit["id"] in ("interactive", "max-potential-fid"):
             continue
@@ -208,31 +249,52 @@ def diagnosis(page: PageScore, limit: int = 6) -> list[str]:
         node = (item.get("items") or [{}])[0].get("node", {})
         if node:
             lines.append(f"LCP element: `{node.get('snippet', '')[:80]}`")
-    return lines[:limit + 1]
+    return lines[: limit + 1]
 
 
 def errored(pages: list[PageScore]) -> list[str]:
     """Audits that Lighthouse could not run (they do not count in the score, but say nothing either)."""
-    return sorted({audit["id"] for page in pages for audit in page.median_report["audits"].values()
-                   if audit.get("scoreDisplayMode") == "error"})
+    return sorted(
+        {
+            audit["id"]
+            for page in pages
+            for audit in page.median_report["audits"].values()
+            if audit.get("scoreDisplayMode") == "error"
+        }
+    )
 
 
 def section(pages: list[PageScore], gzip: bool = True) -> list[str]:
     """The Markdown section for RESULTS.md."""
-    served = ("gzip-compressed, as GitHub Pages serves it" if gzip else
-              "uncompressed (plain http.server; GitHub Pages would gzip)")
-    out = ["## Lighthouse (1×, real data)", "",
-           f"{environment(pages)}; target ≥ {TARGET}. Each page was measured {len(pages[0].scores)} times; "
-           "the score is the median, the metrics are those of the run that scored it. The site was served "
-           f"from 127.0.0.1 {served} (benchmarks/lighthouse.py).", "",
-           table(pages), ""]
+    served = (
+        "gzip-compressed, as GitHub Pages serves it"
+        if gzip
+        else "uncompressed (plain http.server; GitHub Pages would gzip)"
+    )
+    out = [
+        "## Lighthouse (1×, real data)",
+        "",
+        f"{environment(pages)}; target ≥ {TARGET}. Each page was measured {len(pages[0].scores)} times; "
+        "the score is the median, the metrics are those of the run that scored it. The site was served "
+        f"from 127.0.0.1 {served} (benchmarks/lighthouse.py).",
+        "",
+        table(pages),
+        "",
+    ]
     for page in pages:
         if page.score < TARGET:
-            out += [f"Why {page.name} scores {page.score} (from its median report):", "",
-                    *[f"- {line}" for line in diagnosis(page)], ""]
+            out += [
+                f"Why {page.name} scores {page.score} (from its median report):",
+                "",
+                *[f"- {line}" for line in diagnosis(page)],
+                "",
+            ]
     if broken := errored(pages):
-        out += [f"Audits that this Lighthouse could not run with this chromium (not part of the score): "
-                f"{', '.join(broken)}.", ""]
+        out += [
+            f"Audits that this Lighthouse could not run with this chromium (not part of the score): "
+            f"{', '.join(broken)}.",
+            "",
+        ]
     return out
 
 
@@ -240,12 +302,28 @@ def build_site(work: Path) -> Path:
     """The real site (data/ as it is), built as the benchmark builds it, in a project copy under `work`."""
     sys.path.insert(0, str(HERE))
     from synthetic import make_project  # noqa: E402
+
     project = work / "project"
     project.mkdir()
     make_project(project, 0)
     env = dict(os.environ, PYTHONPATH=str(project), NO_MKDOCS_2_WARNING="1")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(project / "mkdocs.yml"),
-                    "-d", str(project / "site")], cwd=project, env=env, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(project / "site"),
+        ],
+        cwd=project,
+        env=env,
+        check=True,
+    )
     return project / "site"
 
 

@@ -5,7 +5,7 @@
 Truth for a query is every page whose visible text (built HTML, as a reader sees it, normalised as
 search normalises) holds the query's characters in order, side by side — 親の会 as one word, not
 親…の…会 apart; a Latin query matches a word or a word's beginning. A result is relevant when its page
-is in the truth. Ranking is generator.search.rank, which search.js mirrors (tests/test_search.py pins
+is in the truth. Ranking is generator.site.search.rank, which search.js mirrors (tests/test_search.py pins
 them together). Also counted: how many of the first five results are town pages (市町村) for queries
 that name no town — near-identical town pages should not crowd out the listings.
 
@@ -22,20 +22,80 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from generator.search import normalise, rank  # noqa: E402
+from generator.site.search import normalise, rank  # noqa: E402
 
 # What residents type: topics, ways, people, places, and phrases whose characters also occur apart.
-QUERIES = ["親の会", "家族会", "家族の会", "ひきこもり", "引きこもり", "電話以外", "LINE", "メール", "チャット",
-           "匿名", "無料", "居場所", "長野市", "いいじま", "24時間", "子ども", "訪問", "手紙", "保健師",
-           "オンライン", "名前を言わなくてよい", "社会福祉協議会", "まいさぽ", "予約", "ご家族だけ",
-           "土日", "夜", "相談窓口", "いのちの電話", "生活就労", "年末年始", "フリーダイヤル", "精神保健",
-           "話を聞いて", "若者", "不登校", "こころ", "松本", "自殺", "相談できる",
-           # phrases of common characters: a page may hold every pair of them, but not the phrase
-           "家族の相談", "電話相談", "県の窓口", "子どもの相談", "町の窓口", "本人の相談", "夜の電話", "こころの相談",
-           "ひきこもりの相談", "話せる場所", "若者の居場所", "不登校の相談", "就労の相談", "オンラインの居場所",
-           "女性の相談", "親の相談", "家族の集まり", "無料の電話", "名前を言わず", "電話をかけずに"]
+QUERIES = [
+    "親の会",
+    "家族会",
+    "家族の会",
+    "ひきこもり",
+    "引きこもり",
+    "電話以外",
+    "LINE",
+    "メール",
+    "チャット",
+    "匿名",
+    "無料",
+    "居場所",
+    "長野市",
+    "いいじま",
+    "24時間",
+    "子ども",
+    "訪問",
+    "手紙",
+    "保健師",
+    "オンライン",
+    "名前を言わなくてよい",
+    "社会福祉協議会",
+    "まいさぽ",
+    "予約",
+    "ご家族だけ",
+    "土日",
+    "夜",
+    "相談窓口",
+    "いのちの電話",
+    "生活就労",
+    "年末年始",
+    "フリーダイヤル",
+    "精神保健",
+    "話を聞いて",
+    "若者",
+    "不登校",
+    "こころ",
+    "松本",
+    "自殺",
+    "相談できる",
+    # phrases of common characters: a page may hold every pair of them, but not the phrase
+    "家族の相談",
+    "電話相談",
+    "県の窓口",
+    "子どもの相談",
+    "町の窓口",
+    "本人の相談",
+    "夜の電話",
+    "こころの相談",
+    "ひきこもりの相談",
+    "話せる場所",
+    "若者の居場所",
+    "不登校の相談",
+    "就労の相談",
+    "オンラインの居場所",
+    "女性の相談",
+    "親の相談",
+    "家族の集まり",
+    "無料の電話",
+    "名前を言わず",
+    "電話をかけずに",
+]
 TOWN_NAMES = ("長野市", "いいじま", "松本")
-SKIP = ("/search/", "/404", "/contribute/templates/", "/flyers/", "/open-data/")  # /flyers/ itself is searchable  # kept out of search on purpose
+SKIP = (
+    "/search/",
+    "/404",
+    "/contribute/templates/",
+    "/flyers/",
+    "/open-data/",
+)  # /flyers/ itself is searchable  # kept out of search on purpose
 
 
 def built_pages(site: Path) -> dict[str, tuple[str, str]]:
@@ -47,13 +107,16 @@ def built_pages(site: Path) -> dict[str, tuple[str, str]]:
         if url.startswith(SKIP) and url != "/flyers/":
             continue
         source = path.read_text(encoding="utf-8")
-        article = re.search(r'<article class="md-content__inner md-typeset">(.*)</article>', source, re.S)  # cards are articles too
+        article = re.search(
+            r'<article class="md-content__inner md-typeset">(.*)</article>', source, re.S
+        )  # cards are articles too
         if not article:
             continue
         body = re.sub(r"<(script|style|noscript|form)\b.*?</\1>", " ", article.group(1), flags=re.S)
         body = html.unescape(re.sub(r"<[^>]+>", " ", body))
-        title = html.unescape(re.sub(r"<[^>]+>", "", (re.search(r"<h1[^>]*>(.*?)</h1>", source, re.S) or
-                                                      re.match("()", "")).group(1))).strip()
+        title = html.unescape(
+            re.sub(r"<[^>]+>", "", (re.search(r"<h1[^>]*>(.*?)</h1>", source, re.S) or re.match("()", "")).group(1))
+        ).strip()
         pages[url] = (normalise(title), normalise(re.sub(r"\s+", " ", body)))
     return pages
 
@@ -90,11 +153,24 @@ def measure(site: Path) -> tuple[list[tuple], dict]:
             recalls.append(len(truth & set(got)) / len(truth))
         if not query.startswith(TOWN_NAMES):
             crowd.append(towns)
-        rows.append((query, len(truth), f"{len(got)}{' (partial ' + str(len(results)) + ')' if partial else ''}",
-                     p5, recalls[-1] if truth else float("nan"), towns, top))
-    summary = {"queries": len(QUERIES), "precision_at_5": round(sum(p5s) / len(p5s), 3),
-               "recall": round(sum(recalls) / len(recalls), 3), "queries_with_truth": len(recalls),
-               "town_pages_in_top5": round(sum(crowd) / len(crowd), 2)}
+        rows.append(
+            (
+                query,
+                len(truth),
+                f"{len(got)}{' (partial ' + str(len(results)) + ')' if partial else ''}",
+                p5,
+                recalls[-1] if truth else float("nan"),
+                towns,
+                top,
+            )
+        )
+    summary = {
+        "queries": len(QUERIES),
+        "precision_at_5": round(sum(p5s) / len(p5s), 3),
+        "recall": round(sum(recalls) / len(recalls), 3),
+        "queries_with_truth": len(recalls),
+        "town_pages_in_top5": round(sum(crowd) / len(crowd), 2),
+    }
     return rows, summary
 
 

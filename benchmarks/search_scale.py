@@ -7,7 +7,7 @@ national scale (issues #3 and #9).
 The synthetic project (benchmarks/synthetic.py: 「テスト…」 listings, example.org, municipalities in
 proportion up to the national 1,741) is written into a temporary copy; the real data/ is never
 touched. `python -m generator pages` makes the pages and the search files without MkDocs. Bytes per
-query replay the browser's steps with generator.search.rank (search.js's own ranking): meta.json,
+query replay the browser's steps with generator.site.search.rank (search.js's own ranking): meta.json,
 the shards of the query's keys, and the files of the first page of results (search.js shows
 PAGE = 10 at a time), each counted gzip-compressed, as a static host sends it. `--page` adds what
 the /search/ page itself loads (HTML, CSS, JS, fonts), measured in chromium on the real site: it
@@ -36,10 +36,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from generator.search import rank  # noqa: E402
+from generator.site.search import rank  # noqa: E402
 
-QUERIES = ["親の会", "家族会", "ひきこもり", "電話以外", "LINE", "無料", "居場所", "長野市", "いいじま", "飯島町",
-           "24時間", "子ども", "テスト", "相", "オンライン", "匿名"]
+QUERIES = [
+    "親の会",
+    "家族会",
+    "ひきこもり",
+    "電話以外",
+    "LINE",
+    "無料",
+    "居場所",
+    "長野市",
+    "いいじま",
+    "飯島町",
+    "24時間",
+    "子ども",
+    "テスト",
+    "相",
+    "オンライン",
+    "匿名",
+]
 PAGE = 10
 KINDS = ["windows", "ibasho", "family-groups"]
 METHODS = ["phone", "email", "line", "visit", "home-visit", "online", "letter"]
@@ -48,15 +64,27 @@ METHODS = ["phone", "email", "line", "visit", "home-visit", "online", "letter"]
 def synthetic_listing(kind: str, n: int, town: dict, rng: random.Random) -> dict:
     methods = sorted(set(rng.sample(METHODS, rng.randint(1, 3))) | {"email"})
     listing = {
-        "id": f"test-{kind}-{n}", "name": f"テスト{town['name']}{['相談室', '居場所', '家族の会'][KINDS.index(kind)]}{n}",
-        "name_kana": f"てすと{town['kana']}{n}", "operator": {"name": f"テスト法人{n}", "type": "npo"},
-        "municipality": town["code"], "service_area": [town["code"]], "accepts_from": rng.choice(["own-municipality", "anywhere"]),
-        "methods": methods, "contacts": {"emails": [f"test{n}@example.org"], "website": f"https://example.org/{kind}/{n}"},
-        "schedule": {"slots": [{"days": rng.sample(["mon", "tue", "wed", "sat"], 2), "opens": "10:00", "closes": "16:00"}]},
-        "cost": {"free": rng.random() < .7}, "anonymous_ok": rng.random() < .5, "audience": ["anyone"],
-        "description": f"テスト用の掲載です ({n})。" + rng.choice(["ひきこもりの状態にある方の", "ご家族の", "どなたでも"]) +
-                       "相談を受けています。" + rng.choice(["親の会も開いています。", "居場所もあります。", "LINEでも話せます。", ""]),
-        "last_verified": dt.date(2026, 1, 1), "source": [{"title": "テスト", "url": "https://example.org/source"}],
+        "id": f"test-{kind}-{n}",
+        "name": f"テスト{town['name']}{['相談室', '居場所', '家族の会'][KINDS.index(kind)]}{n}",
+        "name_kana": f"てすと{town['kana']}{n}",
+        "operator": {"name": f"テスト法人{n}", "type": "npo"},
+        "municipality": town["code"],
+        "service_area": [town["code"]],
+        "accepts_from": rng.choice(["own-municipality", "anywhere"]),
+        "methods": methods,
+        "contacts": {"emails": [f"test{n}@example.org"], "website": f"https://example.org/{kind}/{n}"},
+        "schedule": {
+            "slots": [{"days": rng.sample(["mon", "tue", "wed", "sat"], 2), "opens": "10:00", "closes": "16:00"}]
+        },
+        "cost": {"free": rng.random() < 0.7},
+        "anonymous_ok": rng.random() < 0.5,
+        "audience": ["anyone"],
+        "description": f"テスト用の掲載です ({n})。"
+        + rng.choice(["ひきこもりの状態にある方の", "ご家族の", "どなたでも"])
+        + "相談を受けています。"
+        + rng.choice(["親の会も開いています。", "居場所もあります。", "LINEでも話せます。", ""]),
+        "last_verified": dt.date(2026, 1, 1),
+        "source": [{"title": "テスト", "url": "https://example.org/source"}],
     }
     if kind == "windows":
         listing["level"] = "private"
@@ -81,8 +109,12 @@ def query_bytes(out: Path, query: str) -> tuple[int, int, int, int]:
 
     results, _partial = rank(load, query)
     shown = [base / "d" / f"{doc}.json" for doc in results[:PAGE]]
-    return (sum(gzip_size(f) for f in fetched), sum(gzip_size(f) for f in shown), len(fetched) + len(shown),
-            len(results))
+    return (
+        sum(gzip_size(f) for f in fetched),
+        sum(gzip_size(f) for f in shown),
+        len(fetched) + len(shown),
+        len(results),
+    )
 
 
 def page_assets() -> float:
@@ -90,6 +122,7 @@ def page_assets() -> float:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench import transferred  # noqa: E402  (imports lighthouse and synthetic: only when asked)
     from lighthouse import build_site  # noqa: E402
+
     with tempfile.TemporaryDirectory() as tmp:
         return transferred(build_site(Path(tmp)), {"search": "/search/"})["search"]
 
@@ -103,8 +136,10 @@ def measure(out: Path, label: str, page_kb: float | None) -> None:
     doc_bytes = sum(f.stat().st_size for f in docs)
     js = (ROOT / "docs/assets/javascripts/search.js").stat().st_size
     print(f"\n## {label}: {len(docs):,} pages (index version {meta['version']})")
-    print(f"index on disk: {len(shards):,} shards, {shard_bytes / 1024:,.0f} KB postings; {doc_bytes / 1024:,.0f} KB "
-          f"result files; largest shard {max(f.stat().st_size for f in shards) / 1024:.1f} KB")
+    print(
+        f"index on disk: {len(shards):,} shards, {shard_bytes / 1024:,.0f} KB postings; {doc_bytes / 1024:,.0f} KB "
+        f"result files; largest shard {max(f.stat().st_size for f in shards) / 1024:.1f} KB"
+    )
     print(f"before the first keystroke: 0 bytes of index (search.js itself: {js / 1024:.1f} KB, uncompressed)")
     page = f" + page {page_kb:.0f} KB" if page_kb is not None else ""
     print(f"\n| query | index (gzip) | first {PAGE} results (gzip) | total{page} | files | results |")
@@ -115,8 +150,10 @@ def measure(out: Path, label: str, page_kb: float | None) -> None:
         total = (index + shown) / 1024 + (page_kb or 0)
         totals.append(total)
         print(f"| {query} | {index / 1024:.1f} KB | {shown / 1024:.1f} KB | {total:.1f} KB | {count} | {results:,} |")
-    print(f"\nmedian {sorted(totals)[len(totals) // 2]:.1f} KB, max {max(totals):.1f} KB per query "
-          f"(a monolithic index would load {shard_bytes / 1024:,.0f} KB first, uncompressed)")
+    print(
+        f"\nmedian {sorted(totals)[len(totals) // 2]:.1f} KB, max {max(totals):.1f} KB per query "
+        f"(a monolithic index would load {shard_bytes / 1024:,.0f} KB first, uncompressed)"
+    )
 
 
 def main() -> None:
@@ -126,6 +163,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from synthetic import make_project  # noqa: E402  (synthetic imports this module)
+
     page_kb = page_assets() if args.page else None
     with tempfile.TemporaryDirectory() as tmp:
         for label, listings in (("real data", 0), (f"{args.listings:,} synthetic listings", args.listings)):
@@ -133,8 +171,13 @@ def main() -> None:
             project.mkdir()
             counts = make_project(project, listings)
             started = time.perf_counter()
-            result = subprocess.run([sys.executable, "-m", "generator", "--root", str(project), "pages", str(project / "out")],
-                                    check=False, capture_output=True, text=True, env={"PYTHONPATH": str(project), "PATH": "/usr/bin"})
+            result = subprocess.run(
+                [sys.executable, "-m", "generator", "--root", str(project), "pages", str(project / "out")],
+                check=False,
+                capture_output=True,
+                text=True,
+                env={"PYTHONPATH": str(project), "PATH": "/usr/bin"},
+            )
             if result.returncode:
                 sys.exit(result.stdout[-3000:] + result.stderr[-3000:])
             print(f"\n(generated in {time.perf_counter() - started:.1f} s)")

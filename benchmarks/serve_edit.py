@@ -25,9 +25,10 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lighthouse  # noqa: E402,F401  (puts the project root on sys.path)
-from generator.audit import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from generator.pipeline import site_settings  # noqa: E402
 from synthetic import make_project  # noqa: E402
+
+from generator.engine.audit import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from generator.engine.pipeline import site_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTING = ("windows", "yorisoi-hotline")
@@ -49,6 +50,7 @@ def free_port() -> int:
 
 def wait_until_served(url: str, proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
     import urllib.request
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -94,8 +96,9 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}{mount}{LISTING[0]}/{LISTING[1]}/"
         log_path = Path(tmp) / "serve.log"
         log = open(log_path, "w")
-        proc = subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            command, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         seconds: list[float] = []
         try:
             wait_until_served(url, proc, log_path)
@@ -117,9 +120,11 @@ def main() -> None:
                 os.killpg(proc.pid, signal.SIGINT)
                 proc.wait(timeout=30)
             log.close()
-        print(f"make serve, edit → visible in the browser (1×, {command[3:]}): "
-              f"median {statistics.median(seconds):.2f} s of {len(seconds)} edits (min {min(seconds):.2f}, "
-              f"max {max(seconds):.2f})")
+        print(
+            f"make serve, edit → visible in the browser (1×, {command[3:]}): "
+            f"median {statistics.median(seconds):.2f} s of {len(seconds)} edits (min {min(seconds):.2f}, "
+            f"max {max(seconds):.2f})"
+        )
 
 
 if __name__ == "__main__":

@@ -43,16 +43,33 @@ def synthetic_towns(count: int, rng: random.Random) -> tuple[list[dict], list[di
         code = f"99{n:04d}"
         if (n - 1) % TOWNS_PER_REGION == 0:
             r = len(regions) + 1
-            regions.append({"id": f"test-region-{r:03d}", "name": f"テスト地域{r:03d}", "kana": f"てすとちいき{r:03d}",
-                            "municipalities": [],
-                            "health_office": {"name": f"テスト保健福祉事務所{r:03d}", "covers": [], "source": SOURCE},
-                            "source": SOURCE})
+            regions.append(
+                {
+                    "id": f"test-region-{r:03d}",
+                    "name": f"テスト地域{r:03d}",
+                    "kana": f"てすとちいき{r:03d}",
+                    "municipalities": [],
+                    "health_office": {"name": f"テスト保健福祉事務所{r:03d}", "covers": [], "source": SOURCE},
+                    "source": SOURCE,
+                }
+            )
         region = regions[-1]
         region["municipalities"].append(code)
         region["health_office"]["covers"].append(code)
-        towns.append({"code": code, "name": f"テスト町{n:04d}", "kana": f"てすとまち{n:04d}", "romaji": f"Tesuto-machi-{n:04d}",
-                      "type": "町", "region": region["id"], "lat": round(rng.uniform(*LAT), 5),
-                      "lon": round(rng.uniform(*LON), 5), "website": f"https://example.org/towns/{code}", "source": SOURCE})
+        towns.append(
+            {
+                "code": code,
+                "name": f"テスト町{n:04d}",
+                "kana": f"てすとまち{n:04d}",
+                "romaji": f"Tesuto-machi-{n:04d}",
+                "type": "町",
+                "region": region["id"],
+                "lat": round(rng.uniform(*LAT), 5),
+                "lon": round(rng.uniform(*LON), 5),
+                "website": f"https://example.org/towns/{code}",
+                "source": SOURCE,
+            }
+        )
     return towns, regions
 
 
@@ -62,23 +79,33 @@ def rich_listing(kind: str, n: int, town: dict, rng: random.Random, today: dt.da
     listing["accepts_from"] = rng.choices(["own-municipality", "region", "anywhere", None], [50, 25, 2, 23])[0]
     if listing["accepts_from"] is None:
         del listing["accepts_from"]
-    if rng.random() < .15:
+    if rng.random() < 0.15:
         listing["service_area"] = [town["region"]]
     precision = rng.choice(["exact", "approximate", "municipality"])
-    listing["location"] = {"address": f"{town['name']}テスト{n % 50 + 1}-{n % 7 + 1}", "precision": precision,
-                           "lat": round(town["lat"] + rng.uniform(-.05, .05), 5),
-                           "lon": round(town["lon"] + rng.uniform(-.05, .05), 5)}
-    if rng.random() < .3:
+    listing["location"] = {
+        "address": f"{town['name']}テスト{n % 50 + 1}-{n % 7 + 1}",
+        "precision": precision,
+        "lat": round(town["lat"] + rng.uniform(-0.05, 0.05), 5),
+        "lon": round(town["lon"] + rng.uniform(-0.05, 0.05), 5),
+    }
+    if rng.random() < 0.3:
         listing["contacts"]["line"] = [{"name": f"テストLINE{n}", "url": f"https://example.org/line/{n}"}]
         listing["methods"] = sorted(set(listing["methods"]) | {"line"})
     slots = listing["schedule"]["slots"]
-    if rng.random() < .4:
-        slots.append({"days": [rng.choice(["sat", "sun"])], "nth": [rng.choice([1, 2, 3, -1])],
-                      "opens": "13:30", "closes": "16:00", "note": "テストの集まり"})
-    if rng.random() < .2:
+    if rng.random() < 0.4:
+        slots.append(
+            {
+                "days": [rng.choice(["sat", "sun"])],
+                "nth": [rng.choice([1, 2, 3, -1])],
+                "opens": "13:30",
+                "closes": "16:00",
+                "note": "テストの集まり",
+            }
+        )
+    if rng.random() < 0.2:
         slots.append({"days": ["thu"], "opens": "18:00", "closes": "20:30"})
-    listing["schedule"]["holidays_closed"] = rng.random() < .5
-    listing["family_only_ok"] = rng.random() < .6
+    listing["schedule"]["holidays_closed"] = rng.random() < 0.5
+    listing["family_only_ok"] = rng.random() < 0.6
     listing["reservation"] = rng.choice(["required", "preferred", "not-needed"])
     listing["audience"] = rng.choice([["anyone"], ["person", "family"], ["family"]])
     # Mostly fresh; some older than a year, as on the real site (「古い情報の可能性」).
@@ -89,12 +116,19 @@ def rich_listing(kind: str, n: int, town: dict, rng: random.Random, today: dt.da
         if listing["level"] == "regional":
             listing["service_area"] = [town["region"]]
     elif kind == "ibasho":
-        listing.update(drop_in=rng.random() < .5, just_being_ok=True, online=rng.random() < .1,
-                       activities=rng.sample(["おしゃべり", "ボードゲーム", "料理", "散歩", "読書"], 2))
+        listing.update(
+            drop_in=rng.random() < 0.5,
+            just_being_ok=True,
+            online=rng.random() < 0.1,
+            activities=rng.sample(["おしゃべり", "ボードゲーム", "料理", "散歩", "読書"], 2),
+        )
     else:
-        listing.update(meeting_pattern="毎月第2土曜 (テスト)", format=rng.choice(["in-person", "online", "both"]),
-                       affiliation=rng.choice(["KHJ", None]) or "テスト会",
-                       first_contact="まずはメールでご連絡ください (テスト)。")
+        listing.update(
+            meeting_pattern="毎月第2土曜 (テスト)",
+            format=rng.choice(["in-person", "online", "both"]),
+            affiliation=rng.choice(["KHJ", None]) or "テスト会",
+            first_contact="まずはメールでご連絡ください (テスト)。",
+        )
     return listing
 
 
@@ -139,6 +173,7 @@ def make_project(target: Path, listings: int, towns: int | None = None, seed: in
 
 if __name__ == "__main__":
     import argparse
+
     parser = argparse.ArgumentParser(description="write a synthetic project copy (never into the real data/)")
     parser.add_argument("target", type=Path)
     parser.add_argument("--listings", type=int, default=1000)

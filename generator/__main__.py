@@ -11,13 +11,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .checks import load_registry
-from .export import docs_pages, export_files, write_files
-from .index import build_index
-from .pipeline import ROOT, base_url, generate, site_settings
-from .problems import InvalidData
-from .render import write_pages
-from .schema import KINDS, stale_schemas, template_text, write_schemas
+from .engine.pipeline import ROOT, base_url, generate, site_settings
+from .publish.export import docs_pages, export_files, write_files
+from .registry.checks import load_registry
+from .registry.index import build_index
+from .registry.problems import InvalidData
+from .registry.schema import KINDS, stale_schemas, template_text, write_schemas
+from .site.render import write_pages
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -30,8 +30,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     errors = len(registry.errors)
     warnings = len(registry.problems) - errors
     listings = sum(1 for _ in registry.all_listings())
-    print(f"{errors} 件のエラー、{warnings} 件の注意 ({errors} errors, {warnings} warnings) — "
-          f"掲載 {listings} 件、メッセージ {len(registry.messages)} 件、市町村 {len(registry.municipalities)}")
+    print(
+        f"{errors} 件のエラー、{warnings} 件の注意 ({errors} errors, {warnings} warnings) — "
+        f"掲載 {listings} 件、メッセージ {len(registry.messages)} 件、市町村 {len(registry.municipalities)}"
+    )
     return 1 if errors else 0
 
 
@@ -95,19 +97,40 @@ def cmd_build(args: argparse.Namespace) -> int:
     """
     site = args.root / args.site_dir
     if cmd_validate(argparse.Namespace(root=args.root)) != 0:
-        print(f"エラーがあるため {args.site_dir}/ は更新しません (errors: {args.site_dir}/ left untouched)", file=sys.stderr)
+        print(
+            f"エラーがあるため {args.site_dir}/ は更新しません (errors: {args.site_dir}/ left untouched)",
+            file=sys.stderr,
+        )
         return 1
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=args.root))
     try:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         # Not --quiet: it hides warnings from --strict's counter, and a broken link would pass.
-        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict",
-                                 "--config-file", str(args.root / "mkdocs.yml"), "--site-dir", str(staging)],
-                                cwd=args.root, env=env, capture_output=True, text=True)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "--config-file",
+                str(args.root / "mkdocs.yml"),
+                "--site-dir",
+                str(staging),
+            ],
+            cwd=args.root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0 or not (staging / "index.html").exists():
-            sys.stderr.write("\n".join(line for line in result.stderr.splitlines() if not line.startswith("  - ")) + "\n")
-            print(f"ビルドに失敗したため {args.site_dir}/ は更新しません (build failed: {args.site_dir}/ left untouched)",
-                  file=sys.stderr)
+            sys.stderr.write(
+                "\n".join(line for line in result.stderr.splitlines() if not line.startswith("  - ")) + "\n"
+            )
+            print(
+                f"ビルドに失敗したため {args.site_dir}/ は更新しません (build failed: {args.site_dir}/ left untouched)",
+                file=sys.stderr,
+            )
             return 1
         if args.audit and not _audit(staging, args):
             return 1
@@ -120,25 +143,33 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _audit(staging: Path, args: argparse.Namespace) -> bool:
     """The automated accessibility check on the staging folder; True when it found no violation."""
-    from .audit import AuditError, failures, run_audit
+    from .engine.audit import AuditError, failures, run_audit
+
     untouched = f"{args.site_dir}/ は更新しません ({args.site_dir}/ left untouched)"
     try:
         audit = run_audit(staging, site_settings(args.root).site_url, stop_early=True)
     except AuditError as exc:
-        print(f"アクセシビリティの自動チェックを実行できません (accessibility check could not run): {exc}\n"
-              f"{untouched}", file=sys.stderr)
+        print(
+            f"アクセシビリティの自動チェックを実行できません (accessibility check could not run): {exc}\n{untouched}",
+            file=sys.stderr,
+        )
         return False
     found = failures(audit)
     for line in found:
         print(line, file=sys.stderr)
     if found:
-        print(f"アクセシビリティの自動チェックで問題が見つかったため、{untouched} (axe-core found a violation). "
-              "最初に問題が見つかったページで止めました。すべてのページの結果は make test で見られます "
-              "(stopped at the first page with a problem; tests/test_a11y.py reports every page)", file=sys.stderr)
+        print(
+            f"アクセシビリティの自動チェックで問題が見つかったため、{untouched} (axe-core found a violation). "
+            "最初に問題が見つかったページで止めました。すべてのページの結果は make test で見られます "
+            "(stopped at the first page with a problem; tests/test_a11y.py reports every page)",
+            file=sys.stderr,
+        )
         return False
     pages = len({result.path for result in audit.pages})
-    print(f"アクセシビリティの自動チェック: 問題 0 件 ({pages} ページ × {len(audit.pages) // pages} つの幅, "
-          f"axe-core {audit.axe_version}, {audit.seconds} 秒)")
+    print(
+        f"アクセシビリティの自動チェック: 問題 0 件 ({pages} ページ × {len(audit.pages) // pages} つの幅, "
+        f"axe-core {audit.axe_version}, {audit.seconds} 秒)"
+    )
     return True
 
 
@@ -170,7 +201,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from .forms import stale_forms, write_forms
+    from .contribute.forms import stale_forms, write_forms
+
     folder = args.root / ".github" / "ISSUE_TEMPLATE"
     site_url = _site_url(args.root)
     if args.check:
@@ -184,14 +216,22 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def _site_url(root: Path) -> str:
-    from .pipeline import site_settings
+    from .engine.pipeline import site_settings
+
     return site_settings(root).site_url or "/"
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
     """Issue form body → one listing file. Writes the Japanese comment and workflow outputs when asked."""
-    from .intake import (body_from_event, comment_markdown, confirm_pull_request_body, event_context, intake,
-                         pull_request_body)
+    from .contribute.intake import (
+        body_from_event,
+        comment_markdown,
+        confirm_pull_request_body,
+        event_context,
+        intake,
+        pull_request_body,
+    )
+
     body = body_from_event(args.file) if args.event else args.file.read_text(encoding="utf-8")
     result = intake(args.root, body, context=event_context(args.file) if args.event else None)
     if result.confirmation is not None:  # 掲載内容の確認: the PR says who confirmed
@@ -214,22 +254,27 @@ def cmd_intake(args: argparse.Namespace) -> int:
 
 
 def cmd_import_sheet(args: argparse.Namespace) -> int:
-    from .import_sheet import import_sheet
+    from .contribute.import_sheet import import_sheet
+
     result = import_sheet(args.root, args.file, args.kind, args.overwrite)
     for problem in result.problems:
         print(problem.format(args.file.name))
     for path in result.written:
         print(f"{path.relative_to(args.root)} を書きました (written)")
     errors = len(result.errors)
-    print(f"{errors} 件のエラー (errors)、{len(result.written)} 件を書きました (files written)"
-          + ("。エラーがあるため、どのファイルも書いていません (nothing written)" if errors else ""))
+    print(
+        f"{errors} 件のエラー (errors)、{len(result.written)} 件を書きました (files written)"
+        + ("。エラーがあるため、どのファイルも書いていません (nothing written)" if errors else "")
+    )
     return 1 if errors else 0
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:
     """Which listings to ask about on --date, one issue text per group; --sync opens/updates/closes the issues."""
     import datetime as dt
-    from .reminders import GitHub, GitHubError, due_groups, sync, write_texts
+
+    from .contribute.reminders import GitHub, GitHubError, due_groups, sync, write_texts
+
     today = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
     registry = load_registry(args.root, today)
     if registry.errors:
@@ -247,8 +292,11 @@ def cmd_reminders(args: argparse.Namespace) -> int:
     if not args.sync:
         return 0
     try:
-        api = GitHub(os.environ.get("GITHUB_REPOSITORY", ""), os.environ.get("GITHUB_TOKEN", ""),
-                     os.environ.get("GITHUB_API_URL", "https://api.github.com"))
+        api = GitHub(
+            os.environ.get("GITHUB_REPOSITORY", ""),
+            os.environ.get("GITHUB_TOKEN", ""),
+            os.environ.get("GITHUB_API_URL", "https://api.github.com"),
+        )
         actions = sync(plan, api, today, dry_run=args.dry_run)
     except GitHubError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
@@ -259,7 +307,8 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
 
 def cmd_link_list(args: argparse.Namespace) -> int:
-    from .links import listing_urls
+    from .contribute.links import listing_urls
+
     registry = load_registry(args.root)
     urls = listing_urls(registry)
     args.file.write_text("".join(f"{url}\n" for url in urls), encoding="utf-8")
@@ -268,8 +317,9 @@ def cmd_link_list(args: argparse.Namespace) -> int:
 
 
 def cmd_link_issue(args: argparse.Namespace) -> int:
-    from .links import broken_urls, listing_urls, read_report, sync_issue
-    from .reminders import GitHub, GitHubError
+    from .contribute.links import broken_urls, listing_urls, read_report, sync_issue
+    from .contribute.reminders import GitHub, GitHubError
+
     used_by = listing_urls(load_registry(args.root))
     try:
         broken = broken_urls(read_report(args.report))
@@ -277,8 +327,11 @@ def cmd_link_issue(args: argparse.Namespace) -> int:
         print(f"エラー: lychee の結果が読めません (cannot read the lychee report): {exc}", file=sys.stderr)
         return 1
     try:
-        api = GitHub(os.environ.get("GITHUB_REPOSITORY", ""), os.environ.get("GITHUB_TOKEN", ""),
-                     os.environ.get("GITHUB_API_URL", "https://api.github.com"))
+        api = GitHub(
+            os.environ.get("GITHUB_REPOSITORY", ""),
+            os.environ.get("GITHUB_TOKEN", ""),
+            os.environ.get("GITHUB_API_URL", "https://api.github.com"),
+        )
         verb = sync_issue(api, broken, used_by, args.dry_run)
     except GitHubError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
@@ -309,8 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     export.set_defaults(func=cmd_export)
     build = sub.add_parser("build", help="validate and build site/ atomically")
     build.add_argument("--site-dir", default="site")
-    build.add_argument("--audit", action="store_true",
-                       help="run axe-core in chromium over the built pages first; any violation fails the build")
+    build.add_argument(
+        "--audit",
+        action="store_true",
+        help="run axe-core in chromium over the built pages first; any violation fails the build",
+    )
     build.set_defaults(func=cmd_build)
     sub.add_parser("report", help="coverage and freshness").set_defaults(func=cmd_report)
     forms = sub.add_parser("forms", help="write .github/ISSUE_TEMPLATE/*.yml from the models")
@@ -332,9 +388,14 @@ def main(argv: list[str] | None = None) -> int:
     reminders = sub.add_parser("reminders", help="which listings to ask about; one issue text per town or operator")
     reminders.add_argument("--date", help="YYYY-MM-DD (default: today)")
     reminders.add_argument("--out", type=Path, help="folder for the issue texts and plan.json")
-    reminders.add_argument("--dry-run", action="store_true", help="write nothing: print the groups (with --sync: the actions)")
-    reminders.add_argument("--sync", action="store_true",
-                           help="open/update/remind/close the GitHub issues (GITHUB_TOKEN, GITHUB_REPOSITORY)")
+    reminders.add_argument(
+        "--dry-run", action="store_true", help="write nothing: print the groups (with --sync: the actions)"
+    )
+    reminders.add_argument(
+        "--sync",
+        action="store_true",
+        help="open/update/remind/close the GitHub issues (GITHUB_TOKEN, GITHUB_REPOSITORY)",
+    )
     reminders.set_defaults(func=cmd_reminders)
     link_list = sub.add_parser("link-list", help="write every listing's source and contact URL, one a line")
     link_list.add_argument("file", type=Path)

@@ -41,8 +41,13 @@ def run_generator(root: Path, *args: str, **env: str) -> subprocess.CompletedPro
     """`python -m generator` on a project folder; uses its own generator/ when it has a copy."""
     code = root if (root / "generator").is_dir() else ROOT
     environ = dict(os.environ, PYTHONPATH=str(code), **env)
-    return subprocess.run([sys.executable, "-m", "generator", "--root", str(root), *args],
-                          cwd=root, capture_output=True, text=True, env=environ)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=environ,
+    )
 
 
 @pytest.fixture(scope="session")

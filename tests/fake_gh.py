@@ -78,7 +78,7 @@ def route(state: dict, method: str, path: str, payload: dict):  # noqa: C901 - o
         wanted = query.get("state", "open")
         # newest first, as GitHub lists them
         return [p for p in reversed(pulls) if p["head"] == head and wanted in ("all", p["state"])]
-    if (m := re.fullmatch(r"pulls/(\d+)(/reviews)?", rest)):
+    if m := re.fullmatch(r"pulls/(\d+)(/reviews)?", rest):
         pull = next((p for p in pulls if p["number"] == int(m.group(1))), None)
         if pull is None:
             raise NotFound
@@ -90,8 +90,18 @@ def route(state: dict, method: str, path: str, payload: dict):  # noqa: C901 - o
         return pull | {"html_url": f"https://github.com/{repo}/pull/{pull['number']}"}
     if method == "POST" and rest == "pulls":
         number = max([p["number"] for p in pulls] + [100]) + 1
-        pulls.append({"number": number, "head": payload["head"], "base": payload["base"], "title": payload["title"],
-                      "body": payload["body"], "state": "open", "reviews": [], "labels": []})
+        pulls.append(
+            {
+                "number": number,
+                "head": payload["head"],
+                "base": payload["base"],
+                "title": payload["title"],
+                "body": payload["body"],
+                "state": "open",
+                "reviews": [],
+                "labels": [],
+            }
+        )
         return {"number": number}
     if (m := re.fullmatch(r"issues/(\d+)/(labels|comments)", rest)) and method == "POST":
         number = int(m.group(1))

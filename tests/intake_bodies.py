@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.forms import FORMS, FormField
+from generator.contribute.forms import FORMS, FormField
 
 
 def render_body(form_name: str, answers: dict[str, str | list[str]], tick_all: bool = True) -> str:

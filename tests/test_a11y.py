@@ -1,5 +1,5 @@
 """Accessibility (JIS X 8341-3:2016 AA = WCAG 2.0 AA; aiming at WCAG 2.2 AA): axe-core in Debian's
-chromium over every page type through generator/audit.py (the code the audited build runs), the results
+chromium over every page type through generator/engine/audit.py (the code the audited build runs), the results
 that /accessibility/ publishes, plus what a keyboard-only or zoomed-in visitor needs."""
 
 from __future__ import annotations
@@ -8,17 +8,31 @@ import json
 import shutil
 
 import pytest
-
 from conftest import ROOT, copy_project, run_generator
-from generator.audit import WIDTHS, audit_pages, base_path, failures, run_audit, serve
-from generator.checks import load_registry
-from generator.pipeline import site_settings
 from test_browser import browser, server  # noqa: F401 - shared module fixtures
 
+from generator.engine.audit import WIDTHS, audit_pages, base_path, failures, run_audit, serve
+from generator.engine.pipeline import site_settings
+from generator.registry.checks import load_registry
+
 SITE_URL = site_settings(ROOT).site_url
-PAGES = ["/", "/person/", "/municipalities/", "/municipalities/203840/", "/municipalities/202011/",
-         "/regions/kamiina/", "/windows/", "/ibasho/", "/family-groups/", "/windows/anoetto-nagano-city/",
-         "/ibasho/ina-maisapo-room/", "/messages/", "/consulting/", "/status/", "/privacy/"]
+PAGES = [
+    "/",
+    "/person/",
+    "/municipalities/",
+    "/municipalities/203840/",
+    "/municipalities/202011/",
+    "/regions/kamiina/",
+    "/windows/",
+    "/ibasho/",
+    "/family-groups/",
+    "/windows/anoetto-nagano-city/",
+    "/ibasho/ina-maisapo-room/",
+    "/messages/",
+    "/consulting/",
+    "/status/",
+    "/privacy/",
+]
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +50,20 @@ def test_axe_finds_no_violation(audited):
     paths = [r.path for r in audit.pages]
     assert sorted(paths) == sorted([*set(paths)] * len(WIDTHS))  # every page at every width
     audited_paths = set(paths)
-    for url in ["", "person/", "municipalities/", "windows/", "ibasho/", "family-groups/", "messages/",
-                "consulting/", "status/", "privacy/", "map/", "accessibility/"]:
+    for url in [
+        "",
+        "person/",
+        "municipalities/",
+        "windows/",
+        "ibasho/",
+        "family-groups/",
+        "messages/",
+        "consulting/",
+        "status/",
+        "privacy/",
+        "map/",
+        "accessibility/",
+    ]:
         assert url in audited_paths
     assert any(p.startswith("municipalities/") and p.count("/") == 2 for p in audited_paths)  # a town
     assert any(p.startswith("regions/") for p in audited_paths)
@@ -88,8 +114,10 @@ def test_accessibility_page_publishes_the_results_of_this_build(browser, audited
     assert all(problems == "0" for problems, _passes, _incomplete in table.values())
     # the JSON says the same as the table
     assert data["axe_version"] == "4.11.0" and data["date"].endswith("Z")
-    assert {(p["path"], f"{p['width']} px"): [str(len(p["violations"])), str(p["passes"]), str(p["incomplete"])]
-            for p in data["pages"]} == table
+    assert {
+        (p["path"], f"{p['width']} px"): [str(len(p["violations"])), str(p["passes"]), str(p["incomplete"])]
+        for p in data["pages"]
+    } == table
     assert all(p["passes"] > 0 for p in data["pages"])
 
 

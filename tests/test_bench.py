@@ -12,9 +12,9 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import ROOT
-from generator.checks import load_registry
+
+from generator.registry.checks import load_registry
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench  # noqa: E402
@@ -43,8 +43,11 @@ def test_synthetic_data_is_valid_and_clearly_synthetic(tiny):
         assert listing.name.startswith("テスト")
         assert not listing.contacts.phones, "no invented phone numbers"
         assert all("example.org" in url for url in (listing.contacts.website, *[s.url for s in listing.source]))
-    assert {kind for kind, listing in registry.all_listings() if listing.id.startswith("test-")} == \
-        {"windows", "ibasho", "family-groups"}
+    assert {kind for kind, listing in registry.all_listings() if listing.id.startswith("test-")} == {
+        "windows",
+        "ibasho",
+        "family-groups",
+    }
     # The real data/ is never touched.
     assert not list((ROOT / "data" / "windows").glob("test-*.yml"))
 
@@ -82,8 +85,16 @@ def test_transferred_bytes_of_a_page_include_its_css_and_js(built_site):
 def test_report_quotes_every_measure_and_the_growth_ratio():
     def result(scale, listings, seconds):
         runs = {key: bench.Run(seconds, 100.0) for key, _ in bench.STAGES}
-        return bench.Result(scale, towns=77, listings=listings, runs=runs, pages=10, site_mb=1.0,
-                            transfer_kb={"home": 80.0, "town": 90.0})
+        return bench.Result(
+            scale,
+            towns=77,
+            listings=listings,
+            runs=runs,
+            pages=10,
+            site_mb=1.0,
+            transfer_kb={"home": 80.0, "town": 90.0},
+        )
+
     text = bench.report([result("1x", 15, 1.0), result("1000", 1000, 10.0), result("4000", 4000, 42.0)], "test")
     assert "| full build time | 1.0 s | 10.0 s | 42.0 s |" in text
     assert "| transferred, town (gzip) | 90 KB | 90 KB | 90 KB |" in text

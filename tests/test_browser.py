@@ -6,10 +6,11 @@ import time
 from urllib.parse import urlparse
 
 import pytest
-
 from conftest import ROOT
-from generator.audit import CHROMIUM, CHROMIUM_ARGS as ARGS, serve
-from generator.checks import load_registry
+
+from generator.engine.audit import CHROMIUM, serve
+from generator.engine.audit import CHROMIUM_ARGS as ARGS
+from generator.registry.checks import load_registry
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -57,7 +58,11 @@ def test_home_leads_with_the_message_and_three_doors(phone, server):
     assert main.locator(".hub-hero__message").inner_text() == "ひきこもりは、ダメなことではありません。"
     doors = main.locator(".hub-doors a")
     assert doors.all_inner_texts()[0].startswith("ご本人の方")
-    assert [d.locator(".hub-door__title").inner_text() for d in doors.all()] == ["ご本人の方", "ご家族の方", "支援者・地域の方"]
+    assert [d.locator(".hub-door__title").inner_text() for d in doors.all()] == [
+        "ご本人の方",
+        "ご家族の方",
+        "支援者・地域の方",
+    ]
     # message before everything else in the content
     hero_y = main.locator(".hub-hero").bounding_box()["y"]
     assert hero_y < doors.first.bounding_box()["y"]
@@ -67,7 +72,7 @@ def test_home_leads_with_the_message_and_three_doors(phone, server):
 
 def test_three_taps_from_home_to_a_way_to_talk(phone, server):
     phone.goto(server + "/")
-    phone.get_by_role("link", name="飯島町", exact=True).click()      # tap 1: the town
+    phone.get_by_role("link", name="飯島町", exact=True).click()  # tap 1: the town
     phone.wait_for_url("**/municipalities/203840/")
     phone.get_by_role("link", name="あなたのいばしょ チャット相談").first.click()  # tap 2: a listing
     phone.wait_for_url("**/windows/anata-no-ibasho-chat/")
@@ -129,10 +134,31 @@ def test_listing_page_reads_plainly(phone, server):
     assert edit.get_attribute("href").endswith("/edit/main/data/ibasho/ina-maisapo-room.yml")
 
 
-PAGE_TYPES = ["/", "/person/", "/family/", "/supporters/", "/municipalities/", "/municipalities/202011/",
-              "/regions/nagano/", "/windows/", "/ibasho/", "/family-groups/", "/windows/yorisoi-hotline/",
-              "/messages/", "/map/", "/search/?q=%E8%A6%AA%E3%81%AE%E4%BC%9A", "/flyers/", "/flyers/202011/",
-              "/status/", "/open-data/", "/contribute/", "/consulting/", "/privacy/", "/about/", "/accessibility/"]
+PAGE_TYPES = [
+    "/",
+    "/person/",
+    "/family/",
+    "/supporters/",
+    "/municipalities/",
+    "/municipalities/202011/",
+    "/regions/nagano/",
+    "/windows/",
+    "/ibasho/",
+    "/family-groups/",
+    "/windows/yorisoi-hotline/",
+    "/messages/",
+    "/map/",
+    "/search/?q=%E8%A6%AA%E3%81%AE%E4%BC%9A",
+    "/flyers/",
+    "/flyers/202011/",
+    "/status/",
+    "/open-data/",
+    "/contribute/",
+    "/consulting/",
+    "/privacy/",
+    "/about/",
+    "/accessibility/",
+]
 
 
 def test_no_page_type_sets_a_cookie_or_contacts_another_host(phone, server):
@@ -151,9 +177,11 @@ def test_nothing_jumps_while_the_page_loads(phone, server, url):
     phone.add_init_script("""window.__shifts = 0;
         new PerformanceObserver(list => list.getEntries().forEach(e => { if (!e.hadRecentInput) window.__shifts += e.value; }))
           .observe({type: 'layout-shift', buffered: true});""")
+
     def slow_script(route):  # as on a slow phone network: the page paints before its scripts arrive
         time.sleep(0.4)
         route.continue_()
+
     phone.route("**/*.js", slow_script)
     phone.goto(server + url, wait_until="load")
     phone.wait_for_timeout(300)
@@ -162,9 +190,17 @@ def test_nothing_jumps_while_the_page_loads(phone, server, url):
 
 # Page-height budgets on a 390×844 phone (px), by page type. Measured 2026-11-30 after issue #15 (before: town
 # pages 11,800–13,300 with the first window ~1,060 px down): towns 10.1–11.9k, /person/ ~9.6k, a listing ~3.2–3.6k.
-HEIGHT_BUDGET = {"/municipalities/204463/": 12_500, "/municipalities/203840/": 12_500, "/municipalities/202011/": 12_500,
-                 "/": 9_500, "/person/": 11_000, "/family/": 7_500, "/consulting/": 10_500,
-                 "/windows/maisapo-okaya/": 4_000, "/ibasho/hamuing-hami-spo/": 4_000}
+HEIGHT_BUDGET = {
+    "/municipalities/204463/": 12_500,
+    "/municipalities/203840/": 12_500,
+    "/municipalities/202011/": 12_500,
+    "/": 9_500,
+    "/person/": 11_000,
+    "/family/": 7_500,
+    "/consulting/": 10_500,
+    "/windows/maisapo-okaya/": 4_000,
+    "/ibasho/hamuing-hami-spo/": 4_000,
+}
 TOWN_PAGES = [url for url in HEIGHT_BUDGET if url.startswith("/municipalities/")]
 
 

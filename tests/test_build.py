@@ -5,22 +5,41 @@ import re
 from pathlib import Path
 
 from conftest import ROOT, copy_project, run_generator
-from generator.checks import load_registry
-from generator.furigana import strip_ruby
+
+from generator.registry.checks import load_registry
+from generator.registry.furigana import strip_ruby
 
 REG = load_registry(ROOT)
 
 
 def html(site: Path, url: str) -> str:
-    """A built page as its text reads (ふりがな readings left out: generator/furigana.py)."""
-    return strip_ruby((site / url.strip("/") / "index.html").read_text(encoding="utf-8") if url != "/" else
-                      (site / "index.html").read_text(encoding="utf-8"))
+    """A built page as its text reads (ふりがな readings left out: generator/registry/furigana.py)."""
+    return strip_ruby(
+        (site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+        if url != "/"
+        else (site / "index.html").read_text(encoding="utf-8")
+    )
 
 
 def test_every_promised_page_exists(built_site):
-    for url in ["/", "/person/", "/family/", "/supporters/", "/municipalities/", "/regions/", "/windows/",
-                "/ibasho/", "/family-groups/", "/messages/", "/status/", "/consulting/", "/contribute/",
-                "/privacy/", "/about/", "/open-data/"]:
+    for url in [
+        "/",
+        "/person/",
+        "/family/",
+        "/supporters/",
+        "/municipalities/",
+        "/regions/",
+        "/windows/",
+        "/ibasho/",
+        "/family-groups/",
+        "/messages/",
+        "/status/",
+        "/consulting/",
+        "/contribute/",
+        "/privacy/",
+        "/about/",
+        "/open-data/",
+    ]:
         assert (built_site / url.strip("/") / "index.html").exists(), url
     towns = [p for p in (built_site / "municipalities").iterdir() if p.is_dir()]
     assert sorted(p.name for p in towns) == sorted(REG.municipalities)
@@ -35,7 +54,9 @@ def test_town_without_a_window_of_its_own_gets_its_regions_window_and_town_hall_
     assert own.index("まいさぽ上伊那") < own.index("飯島町役場")  # the first local entry is a window with a number
     assert 'href="tel:+81-265-96-7845"' in own
     assert "受け持ち:" in own and "飯島町" in own
-    assert "担当の窓口がわからないときの代表番号です。相談したいことを伝えて、担当の係につないでもらってください。" in own
+    assert (
+        "担当の窓口がわからないときの代表番号です。相談したいことを伝えて、担当の係につないでもらってください。" in own
+    )
     assert "あなたのいばしょ チャット相談" in page.split('id="no-phone"')[1].split('id="crisis"')[0]
     assert "上伊那地域" in page and "伊那保健福祉事務所" in page
 
@@ -58,7 +79,7 @@ def test_no_third_party_request_on_page_load(built_site):
         for url in pattern.findall(text):
             if url.startswith(("http://", "https://", "//")):
                 # <link rel=canonical> names the deployed URL; it is not fetched
-                tag = text[text.rfind("<", 0, text.index(url)):text.index(url)]
+                tag = text[text.rfind("<", 0, text.index(url)) : text.index(url)]
                 assert 'rel="canonical"' in tag or "alternate" in tag, (page, url)
     for css in built_site.rglob("*.css"):
         assert "fonts.googleapis" not in css.read_text(encoding="utf-8"), css
@@ -105,19 +126,25 @@ def test_failing_mkdocs_or_background_stage_keeps_the_site(tmp_path):
     assert (root / "site" / "index.html").read_bytes() == before[root / "site" / "index.html"]
     # Map, search and open data are made in a second process while MkDocs renders: its failure fails the build.
     about.write_text(good_about, encoding="utf-8")
-    maps = root / "generator" / "maps.py"
-    maps.write_text(maps.read_text(encoding="utf-8").replace(
-        "def map_files(index: Index) -> dict[str, str]:\n",
-        "def map_files(index: Index) -> dict[str, str]:\n    raise ValueError('テスト: 地図データが作れない')\n"), encoding="utf-8")
+    maps = root / "generator" / "site" / "maps.py"
+    maps.write_text(
+        maps.read_text(encoding="utf-8").replace(
+            "def map_files(index: Index) -> dict[str, str]:\n",
+            "def map_files(index: Index) -> dict[str, str]:\n    raise ValueError('テスト: 地図データが作れない')\n",
+        ),
+        encoding="utf-8",
+    )
     result = run_generator(root, "build")
     assert result.returncode == 1
     assert "公開用のファイルを作れませんでした (could not make the published files)" in result.stderr
     assert "テスト: 地図データが作れない" in result.stderr
     assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == before
     # Pages are rendered on the other core while MkDocs reads them: a page that cannot be made fails the build.
-    maps.write_text(maps.read_text(encoding="utf-8").replace("    raise ValueError('テスト: 地図データが作れない')\n", ""),
-                    encoding="utf-8")
-    flyer = root / "generator" / "templates" / "flyer.md.j2"
+    maps.write_text(
+        maps.read_text(encoding="utf-8").replace("    raise ValueError('テスト: 地図データが作れない')\n", ""),
+        encoding="utf-8",
+    )
+    flyer = root / "generator" / "site" / "templates" / "flyer.md.j2"
     flyer.write_text("{{ テスト_存在しない変数 }}\n" + flyer.read_text(encoding="utf-8"), encoding="utf-8")
     result = run_generator(root, "build")
     assert result.returncode == 1

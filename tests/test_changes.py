@@ -6,11 +6,11 @@ import dataclasses
 import datetime as dt
 
 import feedparser
-
 from conftest import ROOT, TODAY
-from generator.changes import feed_files, freshness
-from generator.checks import load_registry
-from generator.index import build_index
+
+from generator.registry.checks import load_registry
+from generator.registry.index import build_index
+from generator.site.changes import feed_files, freshness
 
 SITE = "https://example.org/hub/"
 
@@ -67,8 +67,12 @@ def test_freshness_shares_add_up():
 def test_pages_name_their_feed_for_feed_readers(built_site):
     """Town, region and /changes/ pages carry <link rel="alternate" type="application/atom+xml"> to a feed that exists."""
     import re
-    for page, feed in (("municipalities/202011/index.html", "municipalities/202011/feed.xml"),
-                       ("regions/nagano/index.html", "regions/nagano/feed.xml"), ("changes/index.html", "changes/feed.xml")):
+
+    for page, feed in (
+        ("municipalities/202011/index.html", "municipalities/202011/feed.xml"),
+        ("regions/nagano/index.html", "regions/nagano/feed.xml"),
+        ("changes/index.html", "changes/feed.xml"),
+    ):
         html = (built_site / page).read_text(encoding="utf-8")
         href = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="([^"]+)"', html).group(1)
         assert ((built_site / page).parent / href).resolve() == (built_site / feed).resolve()

@@ -11,12 +11,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, TODAY, run_generator
-from generator.intake import EventContext, comment_markdown, confirm_pull_request_body, intake
-from generator.load import load_file
-from generator.models import Window
 from intake_bodies import render_body
+
+from generator.contribute.intake import EventContext, comment_markdown, confirm_pull_request_body, intake
+from generator.registry.load import load_file
+from generator.registry.models import Window
 
 ID = "ID (相談窓口のファイル名)"
 EXISTING = "maisapo-nagano-city"  # a real listing in data/windows/
@@ -85,15 +85,19 @@ def test_a_listing_without_a_recorded_maintainer_says_so(root):
 def test_unknown_listing_writes_nothing(root):
     result, touched = run(root, {ID: "no-such-window", "名称": "テスト"})
     assert not result.ok and touched == set()
-    assert result.messages == ["相談窓口に ID「no-such-window」の掲載がありません。掲載ページの「変更なし」のリンクから"
-                               "開き直してください (no such listing: data/windows/no-such-window.yml)"]
+    assert result.messages == [
+        "相談窓口に ID「no-such-window」の掲載がありません。掲載ページの「変更なし」のリンクから"
+        "開き直してください (no such listing: data/windows/no-such-window.yml)"
+    ]
     assert "まだ提案は作っていません" in comment_markdown(result)
 
 
 def test_closed_listing_writes_nothing(root):
     path = root / f"data/windows/{EXISTING}.yml"
-    path.write_text(path.read_text(encoding="utf-8")
-                    + "closed:\n  date: 2026-03-31\n  reason: テストの終了です。\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "closed:\n  date: 2026-03-31\n  reason: テストの終了です。\n",
+        encoding="utf-8",
+    )
     result, touched = run(root, {ID: EXISTING, "名称": name_of(root, EXISTING)})
     assert not result.ok and touched == set()
     assert result.messages[0].startswith(f"ID「{EXISTING}」の掲載は、すでに終了しています。確認はいりません")
@@ -107,26 +111,46 @@ def test_a_name_that_is_not_the_listings_writes_nothing(root):
 
 def test_a_confirmation_edited_into_another_listing_writes_nothing(root):
     first = render_body("confirm-window", {ID: EXISTING, "名称": name_of(root, EXISTING)})
-    result, touched = run(root, {ID: OTHER, "名称": name_of(root, OTHER)},
-                          EventContext(author="someone", previous_body=first))
+    result, touched = run(
+        root, {ID: OTHER, "名称": name_of(root, OTHER)}, EventContext(author="someone", previous_body=first)
+    )
     assert not result.ok and touched == set()
     assert result.messages[0].startswith(f"この Issue は、ID「{EXISTING}」の確認として作られました")
     # editing the same confirmation (e.g. the ticks) is fine
-    again, _ = run(root, {ID: EXISTING, "名称": name_of(root, EXISTING)},
-                   EventContext(author="someone", previous_body=first))
+    again, _ = run(
+        root, {ID: EXISTING, "名称": name_of(root, EXISTING)}, EventContext(author="someone", previous_body=first)
+    )
     assert again.ok, again.messages
 
 
 def test_the_workflow_command_reads_author_and_edit_from_the_event(root, tmp_path):
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    event = {"action": "opened", "issue": {"number": 7, "user": {"login": "passer-by"},
-                                           "body": render_body("confirm-window", {ID: EXISTING, "名称": name_of(root, EXISTING)})}}
+    event = {
+        "action": "opened",
+        "issue": {
+            "number": 7,
+            "user": {"login": "passer-by"},
+            "body": render_body("confirm-window", {ID: EXISTING, "名称": name_of(root, EXISTING)}),
+        },
+    }
     event_file = tmp_path / "event.json"
     event_file.write_text(json.dumps(event, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
-    result = run_generator(root, "intake", str(event_file), "--event", "--comment", str(out / "c.md"),
-                           "--pr-body", str(out / "pr.md"), "--issue", "7", "--github-output", str(out / "o.txt"))
+    result = run_generator(
+        root,
+        "intake",
+        str(event_file),
+        "--event",
+        "--comment",
+        str(out / "c.md"),
+        "--pr-body",
+        str(out / "pr.md"),
+        "--issue",
+        "7",
+        "--github-output",
+        str(out / "o.txt"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "確認したのは @passer-by です" in (out / "pr.md").read_text(encoding="utf-8")
     assert "form=confirm-window\nid=maisapo-nagano-city\n" in (out / "o.txt").read_text(encoding="utf-8")

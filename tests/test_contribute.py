@@ -5,8 +5,8 @@ from __future__ import annotations
 import yaml
 from openpyxl import load_workbook
 
-from generator.furigana import strip_ruby
-from generator.schema import KINDS
+from generator.registry.furigana import strip_ruby
+from generator.registry.schema import KINDS
 
 
 def test_contribute_page_leads_to_forms_sheets_and_templates(built_site):

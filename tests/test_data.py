@@ -3,9 +3,9 @@
 import re
 
 import pytest
-
 from conftest import ROOT
-from generator.checks import load_registry
+
+from generator.registry.checks import load_registry
 
 REG = load_registry(ROOT)
 DATA_FILES = sorted((ROOT / "data").rglob("*.yml"))
@@ -42,7 +42,11 @@ def test_messages_cover_every_audience_and_pillar():
     assert len(REG.messages) >= 12
     assert {m.audience for m in REG.messages.values()} == {"person", "family", "supporter", "community"}
     assert {p for m in REG.messages.values() for p in m.pillars} == {
-        "知ってください", "問題視しないでください", "寄り添ってください", "必要としたときに手助けしてください"}
+        "知ってください",
+        "問題視しないでください",
+        "寄り添ってください",
+        "必要としたときに手助けしてください",
+    }
 
 
 def test_nagano_city_is_not_covered_by_the_prefectural_office():

@@ -10,20 +10,25 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from conftest import ROOT, TODAY, copy_project, fixture_data, run_generator
-from generator.checks import NAGANO_BBOX
-from generator.export import SCHEMAS, export_files, field_rows, schema_of
-from generator.furigana import strip_ruby
-from generator.models import LISTING_KINDS
-from generator.pipeline import generate, site_settings
-from generator.sheet import COLUMNS
+
+from generator.contribute.sheet import COLUMNS
+from generator.engine.pipeline import generate, site_settings
+from generator.publish.export import SCHEMAS, export_files, field_rows, schema_of
+from generator.registry.checks import NAGANO_BBOX
+from generator.registry.furigana import strip_ruby
+from generator.registry.models import LISTING_KINDS
 
 SITE = "https://example.org/hub/"
 SITE_URL = site_settings(ROOT).site_url  # what the real build uses
 SECRET = {  # tests/fixtures/privacy/family-groups/test-secret-kazokukai.yml: precision municipality
-    "address": "テスト秘密町9-8-7", "building": "ひみつ会館", "postal code": "396-0999",
-    "lat": "35.84123", "lon": "137.96789", "lat, 4 places": "35.8412", "lon, 4 places": "137.9679",
+    "address": "テスト秘密町9-8-7",
+    "building": "ひみつ会館",
+    "postal code": "396-0999",
+    "lat": "35.84123",
+    "lon": "137.96789",
+    "lat, 4 places": "35.8412",
+    "lon, 4 places": "137.9679",
 }
 PRIVATE_INA = "非公開のテスト住所"  # tests/fixtures/valid: test-ina-ibasho, precision municipality
 APPROXIMATE = {"lat": "35.72954321", "lon": "137.93412345", "lat, 3 places": "35.730", "lon, 3 places": "137.934"}
@@ -55,6 +60,7 @@ def validator(name: str, site_url: str = SITE) -> jsonschema.Draft202012Validato
 
 
 # ---------------------------------------------------------------- JSON against schemas from the models
+
 
 @pytest.mark.parametrize("which", ["exported", "real_export"])
 @pytest.mark.parametrize("name", list(SCHEMAS))
@@ -96,6 +102,7 @@ def test_every_file_names_its_licence(exported, real_export):
 
 
 # ---------------------------------------------------------------- GeoJSON
+
 
 def check_geojson_rules(collection: dict) -> None:
     """RFC 7946: a closed structure (no foreign members), [lon, lat] order, every point inside Nagano."""
@@ -146,6 +153,7 @@ def test_geojson_points_respect_precision(exported):
 
 # ---------------------------------------------------------------- privacy, over every file of a built site
 
+
 def site_texts(site: Path):
     """Every file of a built site as text: gzip opened, .ics lines unfolded (RFC 5545 §3.1 folds at 75 octets)."""
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
@@ -162,10 +170,18 @@ def test_precision_municipality_exposes_no_address_or_coordinates_in_any_export(
     """Pages, JSON-LD, search index, JSON, CSV, GeoJSON, HSDS, calendars, sitemap: none holds the hidden place."""
     scanned = {str(path) for path, _text in site_texts(fixture_site)}
     assert any(p.startswith("search/d/") for p in scanned) and any(p.startswith("search/t/") for p in scanned)
-    for must in ("family-groups/test-secret-kazokukai/index.html", "sitemap.xml",
-                 "api/v1/listings.json", "api/v1/listings.csv", "api/v1/listings.geojson",
-                 "api/v1/hsds/services.json", "api/v1/hsds/locations.csv", "api/v1/hsds/addresses.csv",
-                 "api/v1/calendars/family-groups/test-secret-kazokukai.ics", "api/v1/calendars/regions/kamiina.ics"):
+    for must in (
+        "family-groups/test-secret-kazokukai/index.html",
+        "sitemap.xml",
+        "api/v1/listings.json",
+        "api/v1/listings.csv",
+        "api/v1/listings.geojson",
+        "api/v1/hsds/services.json",
+        "api/v1/hsds/locations.csv",
+        "api/v1/hsds/addresses.csv",
+        "api/v1/calendars/family-groups/test-secret-kazokukai.ics",
+        "api/v1/calendars/regions/kamiina.ics",
+    ):
         assert must in scanned  # the scan below really covers it
     for path, text in site_texts(fixture_site):
         for what, secret in [*SECRET.items(), ("address", PRIVATE_INA)]:
@@ -177,14 +193,20 @@ def test_precision_municipality_exposes_no_address_or_coordinates_in_any_export(
 def test_private_place_keeps_its_town_everywhere(exported):
     _index, _pages, files = exported
     record = {r["id"]: r for r in load(files, "api/v1/listings.json")["listings"]}["test-secret-kazokukai"]
-    assert record["location"] == {"address": None, "postal_code": None, "lat": None, "lon": None,
-                                  "precision": "municipality"}
+    assert record["location"] == {
+        "address": None,
+        "postal_code": None,
+        "lat": None,
+        "lon": None,
+        "precision": "municipality",
+    }
     assert record["municipality"] == "202096" and record["derived"]["municipality_name"] == "伊那市"
     approx = {r["id"]: r for r in load(files, "api/v1/listings.json")["listings"]}["test-approx-ibasho"]
     assert (approx["location"]["lat"], approx["location"]["lon"]) == (35.73, 137.93)
 
 
 # ---------------------------------------------------------------- sitemap
+
 
 def test_sitemap_lists_every_built_page_with_lastmod_from_last_verified(built_site):
     xml = (built_site / "sitemap.xml").read_text(encoding="utf-8")
@@ -206,6 +228,7 @@ def test_sitemap_lists_every_built_page_with_lastmod_from_last_verified(built_si
 
 # ---------------------------------------------------------------- the two doors
 
+
 def test_export_command_writes_exactly_what_the_build_publishes(built_site, tmp_path):
     """`python -m generator export DIR` needs no MkDocs; the hook only calls it."""
     (tmp_path / "project").mkdir()
@@ -214,8 +237,9 @@ def test_export_command_writes_exactly_what_the_build_publishes(built_site, tmp_
     assert result.returncode == 0, result.stderr
     out = tmp_path / "out"
     written = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
-    assert written and all(str(p).startswith("api/v1/") or p.name.startswith("sitemap.xml") or p.name == "feed.xml"
-                           for p in written)  # feed.xml: the Atom feeds of /changes/, towns and regions
+    assert written and all(
+        str(p).startswith("api/v1/") or p.name.startswith("sitemap.xml") or p.name == "feed.xml" for p in written
+    )  # feed.xml: the Atom feeds of /changes/, towns and regions
     for rel in written:
         assert (built_site / rel).read_bytes() == (out / rel).read_bytes(), rel
 
@@ -228,8 +252,16 @@ def test_exports_are_deterministic(exported, tmp_path):
 def test_open_data_page_explains_every_file_field_and_column(built_site):
     page = strip_ruby((built_site / "open-data" / "index.html").read_text(encoding="utf-8"))
     assert "CC BY 4.0" in page and 'href="https://creativecommons.org/licenses/by/4.0/deed.ja"' in page
-    for name in ("listings.json", "listings.csv", "listings.geojson", "municipalities.json", "regions.json",
-                 "messages.json", "hsds/services.json", "hsds/datapackage.json"):
+    for name in (
+        "listings.json",
+        "listings.csv",
+        "listings.geojson",
+        "municipalities.json",
+        "regions.json",
+        "messages.json",
+        "hsds/services.json",
+        "hsds/datapackage.json",
+    ):
         assert f'href="../api/v1/{name}"' in page, name
     for model in LISTING_KINDS.values():
         for row in field_rows(model):

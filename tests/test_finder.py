@@ -1,4 +1,4 @@
-"""「どこに相談したらいい？」 (generator/finder.py): every way through the tree reaches a list, as links a
+"""「どこに相談したらいい？」 (generator/registry/finder.py): every way through the tree reaches a list, as links a
 visitor follows, with JavaScript and without; the tree's shape is checked by validate (tests/fixtures/invalid/finder-*)."""
 
 from __future__ import annotations
@@ -7,15 +7,15 @@ import re
 from urllib.parse import urljoin, urlparse
 
 import pytest
-
 from conftest import ROOT
-from generator.checks import load_registry
-from generator.filters import fits
-from generator.finder import FILTERS, LATER, Result
-from generator.index import build_index
-from generator.render import FILTER_JA, METHOD_JA, finder_result
-from generator.furigana import strip_ruby
 from test_browser import browser, server  # noqa: F401 - shared module fixtures
+
+from generator.registry.checks import load_registry
+from generator.registry.finder import FILTERS, LATER, Result
+from generator.registry.furigana import strip_ruby
+from generator.registry.index import build_index
+from generator.site.filters import fits
+from generator.site.render import FILTER_JA, METHOD_JA, finder_result
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -46,7 +46,9 @@ def test_a_result_that_nothing_fits_offers_the_nearest_wider_ones(registry):
     results = [r for step in registry.finder.steps(list(registry.municipalities)) for r in step.results]
     windows = index.entries["windows"]
     # ご家族むけで、ある方法と条件のどちらにも合うところ: the first such pair nothing fits, with two ways out
-    for asked in ((("audience", "family"), ("method", m), ("flag", f)) for m in FILTERS["method"] for f in FILTERS["flag"]):
+    for asked in (
+        (("audience", "family"), ("method", m), ("flag", f)) for m in FILTERS["method"] for f in FILTERS["flag"]
+    ):
         page = finder_result(index, Result(("test", "none"), ("テスト",), "windows", asked), results)
         if page["entries"] == [] and len(page["wider"]) >= 2:
             break
@@ -62,11 +64,16 @@ def test_a_result_that_nothing_fits_offers_the_nearest_wider_ones(registry):
     tsurai = next(r for r in results if r.slugs == ("family", "tsurai", "no-phone"))
     emptied = 0
     for method in FILTERS["method"]:  # each way of consulting that no listing of this result offers
-        page = finder_result(index, Result(tsurai.slugs, tsurai.chosen, "windows", tsurai.filters + (("method", method),)), results)
+        page = finder_result(
+            index, Result(tsurai.slugs, tsurai.chosen, "windows", tsurai.filters + (("method", method),)), results
+        )
         if page["entries"] == []:
             emptied += 1
-            assert {"label": METHOD_JA[method], "count": len(finder_result(index, tsurai, results)["entries"]),
-                    "href": tsurai.url} in page["wider"], page["wider"]
+            assert {
+                "label": METHOD_JA[method],
+                "count": len(finder_result(index, tsurai, results)["entries"]),
+                "href": tsurai.url,
+            } in page["wider"], page["wider"]
     assert emptied
 
 
@@ -111,7 +118,9 @@ CARDS = """() => [...document.querySelectorAll(".hub-card")].filter(c => c.offse
 @pytest.mark.browser
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_every_way_through_the_finder_reaches_a_result(browser, server, javascript):  # noqa: F811
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", java_script_enabled=javascript)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="ja-JP", java_script_enabled=javascript
+    )
     page = context.new_page()
     # the list page with JavaScript is the reference: its filters (hub.js) decide what a result must show
     lists = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP").new_page()

@@ -7,11 +7,11 @@ import itertools
 import re
 
 import pytest
-
 from conftest import ROOT
-from generator.filters import count, matches
-from generator.index import KIND_LABELS, build_index
-from generator.pipeline import validated_registry
+
+from generator.engine.pipeline import validated_registry
+from generator.registry.index import KIND_LABELS, build_index
+from generator.site.filters import count, matches
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
@@ -23,17 +23,29 @@ def index():
     return build_index(validated_registry(ROOT))
 
 
-FLAG_LABELS = {"nophone": "電話以外で相談できる", "anonymous": "名前を言わなくてよい", "family-only": "ご家族だけの相談ができる",
-               "free": "無料", "weekday": "平日", "evening": "夜 (18時以降)", "weekend": "土日"}
+FLAG_LABELS = {
+    "nophone": "電話以外で相談できる",
+    "anonymous": "名前を言わなくてよい",
+    "family-only": "ご家族だけの相談ができる",
+    "free": "無料",
+    "weekday": "平日",
+    "evening": "夜 (18時以降)",
+    "weekend": "土日",
+}
 
 
 # ---------------------------------------------------------------- filters that lead somewhere
 
+
 def test_no_results_says_so_and_offers_the_nearest_wider_filter(phone, server, index):  # noqa: F811
     windows = index.entries["windows"]
-    pairs = [(a, b) for a, b in itertools.combinations(FLAG_LABELS, 2)
-             if count(windows, "flag", a) and count(windows, "flag", b)
-             and not any(matches(e, "flag", a) and matches(e, "flag", b) for e in windows)]
+    pairs = [
+        (a, b)
+        for a, b in itertools.combinations(FLAG_LABELS, 2)
+        if count(windows, "flag", a)
+        and count(windows, "flag", b)
+        and not any(matches(e, "flag", a) and matches(e, "flag", b) for e in windows)
+    ]
     if not pairs:
         pytest.skip("every pair of conditions finds a window in today's data")
     a, b = pairs[0]
@@ -44,7 +56,9 @@ def test_no_results_says_so_and_offers_the_nearest_wider_filter(phone, server, i
     assert "この条件に合うところは見つかりませんでした" in none.inner_text()
     offers = none.locator("button").all_inner_texts()
     want = sorted([(count(windows, "flag", b), FLAG_LABELS[a]), (count(windows, "flag", a), FLAG_LABELS[b])])
-    assert offers == [f"「{label}」を外す ({n}件)" for n, label in want]  # the fewest first: the closest to what was asked
+    assert offers == [
+        f"「{label}」を外す ({n}件)" for n, label in want
+    ]  # the fewest first: the closest to what was asked
     none.locator("button").first.click()
     assert phone.locator(".hub-card:visible").count() == want[0][0]
     assert not none.is_visible()
@@ -58,7 +72,9 @@ def test_only_options_some_listing_matches_are_shown(phone, server, index):  # n
         if not entries:
             assert form.count() == 0, kind  # an empty list has nothing to filter
             continue
-        shown = set(form.locator("input[type=checkbox]:visible").evaluate_all("els => els.map(e => e.name + '=' + e.value)"))
+        shown = set(
+            form.locator("input[type=checkbox]:visible").evaluate_all("els => els.map(e => e.name + '=' + e.value)")
+        )
         for box in shown:
             name, value = box.split("=")
             assert count(entries, name, value) > 0, (kind, box)
@@ -86,8 +102,13 @@ def test_a_link_to_an_option_no_listing_matches_still_filters_and_shows_it(phone
 
 def test_search_words_offer_the_filtered_list_above_the_results(phone, server, index):  # noqa: F811
     windows = index.entries["windows"]
-    for query, name, value in [("土日に相談", "flag", "weekend"), ("LINE", "method", "line"), ("匿名", "flag", "anonymous"),
-                               ("夜", "flag", "evening"), ("家族", "audience", "family")]:
+    for query, name, value in [
+        ("土日に相談", "flag", "weekend"),
+        ("LINE", "method", "line"),
+        ("匿名", "flag", "anonymous"),
+        ("夜", "flag", "evening"),
+        ("家族", "audience", "family"),
+    ]:
         phone.goto(server + "/search/?q=" + query)
         phone.wait_for_selector(".hub-search__status:not(:empty)")
         link = phone.locator("#search-offers a", has_text="相談窓口")
@@ -121,7 +142,10 @@ NEUTRAL = "https://www.jma.go.jp/bosai/forecast/"
 def leaving(browser):  # noqa: F811
     """A phone whose one allowed trip off the site is the neutral page, answered here (nothing leaves the machine)."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
-    context.route("https://www.jma.go.jp/**", lambda route: route.fulfill(body="<title>天気予報</title>", content_type="text/html"))
+    context.route(
+        "https://www.jma.go.jp/**",
+        lambda route: route.fulfill(body="<title>天気予報</title>", content_type="text/html"),
+    )
     page = context.new_page()
     yield page
     context.close()
@@ -167,6 +191,7 @@ def test_quick_exit_without_javascript_is_a_plain_link(browser, server):  # noqa
 
 def test_a_listing_can_be_sent_by_line_or_mail(phone, server):  # noqa: F811
     from urllib.parse import parse_qs, urlparse
+
     phone.goto(server + "/windows/maisapo-nagano-city/")
     name = phone.locator("h1").inner_text()
     line = phone.get_by_role("link", name="LINEで送る").get_attribute("href")
@@ -191,7 +216,10 @@ def test_every_page_has_a_preview_title_and_description(built_site):
 
 def test_the_memo_is_filled_in_here_and_sent_nowhere(phone, server):  # noqa: F811
     phone.goto(server + "/memo/")
-    assert "入力した内容は、どこにも送られず、保存もされません。" in phone.locator("article.md-content__inner").inner_text()
+    assert (
+        "入力した内容は、どこにも送られず、保存もされません。"
+        in phone.locator("article.md-content__inner").inner_text()
+    )
     before = len(phone.requests)
     phone.get_by_label("話したいこと・困っていること").fill("テスト: 夜に眠れないことを話したい")
     phone.get_by_label("聞きたいこと").fill("テスト: 家族だけで相談できますか")
@@ -203,11 +231,13 @@ def test_the_memo_is_filled_in_here_and_sent_nowhere(phone, server):  # noqa: F8
 
 # ---------------------------------------------------------------- the edges
 
+
 class PagesLike404:
     """As GitHub Pages: an address that does not exist gets the site's 404.html, with status 404."""
 
     def send_error(self, code, message=None, explain=None):
         from pathlib import Path
+
         if code != 404:
             return super().send_error(code, message, explain)
         body = (Path(self.directory) / "404.html").read_bytes()
@@ -220,8 +250,9 @@ class PagesLike404:
 
 @pytest.fixture(scope="module")
 def pages_server(built_site):
-    from generator.audit import SiteHandler, serve
-    from generator.pipeline import site_settings
+    from generator.engine.audit import SiteHandler, serve
+    from generator.engine.pipeline import site_settings
+
     handler = type("Handler", (PagesLike404, SiteHandler), {})
     with serve(built_site, site_settings(ROOT).site_url, handler=handler) as url:
         yield url
@@ -256,16 +287,22 @@ def test_a_missing_page_without_javascript_still_leads_somewhere(browser, pages_
 
 
 def test_contribute_and_about_give_the_ways_in_from_site_yml(phone, server):  # noqa: F811
-    from generator.checks import load_registry
+    from generator.registry.checks import load_registry
+
     site = load_registry(ROOT).site
     for path in ("/contribute/", "/about/"):
         phone.goto(server + path)
         contact = phone.locator("ul.hub-contact")
-        assert contact.get_by_role("link", name="新規掲載・掲載内容の変更・掲載終了のフォームを開く").get_attribute("href") \
+        assert (
+            contact.get_by_role("link", name="新規掲載・掲載内容の変更・掲載終了のフォームを開く").get_attribute("href")
             == site.repository + "/issues/new/choose"
+        )
         assert contact.get_by_role("link", name=site.repository).get_attribute("href") == site.repository
         if site.contact_email:
-            assert contact.get_by_role("link", name=site.contact_email).get_attribute("href") == "mailto:" + site.contact_email
+            assert (
+                contact.get_by_role("link", name=site.contact_email).get_attribute("href")
+                == "mailto:" + site.contact_email
+            )
         else:  # no address is made up
             assert "メールの受付先は、まだ設けていません。" in contact.inner_text()
             assert contact.locator("a[href^=mailto]").count() == 0
@@ -274,7 +311,10 @@ def test_contribute_and_about_give_the_ways_in_from_site_yml(phone, server):  # 
 def test_the_edit_link_is_one_quiet_line_for_staff(phone, server):  # noqa: F811
     phone.goto(server + "/windows/maisapo-nagano-city/")
     line = phone.locator("p.hub-staff")
-    assert line.inner_text().startswith("掲載している団体・市町村の方へ: ") and "この情報を修正する (GitHub)" in line.inner_text()
+    assert (
+        line.inner_text().startswith("掲載している団体・市町村の方へ: ")
+        and "この情報を修正する (GitHub)" in line.inner_text()
+    )
     assert "GitHub で" not in phone.locator("article.md-content__inner").inner_text()
     size = float(line.evaluate("e => getComputedStyle(e).fontSize").rstrip("px"))
     body = float(phone.locator("article p").first.evaluate("e => getComputedStyle(e).fontSize").rstrip("px"))
@@ -301,7 +341,9 @@ def test_the_map_says_so_when_its_tiles_cannot_load(browser, server):  # noqa: F
     page.get_by_role("button", name="地図を表示").click()
     failed = page.locator(".hub-map__tiles-failed")
     failed.wait_for(state="visible")
-    assert failed.inner_text() == "地図の画像を読み込めませんでした (通信の状態などのため)。場所は下の一覧で見られます。"
+    assert (
+        failed.inner_text() == "地図の画像を読み込めませんでした (通信の状態などのため)。場所は下の一覧で見られます。"
+    )
     context.close()
 
 

@@ -12,20 +12,22 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, TODAY, copy_project, run_generator
-from generator.audit import CHROMIUM, CHROMIUM_ARGS as ARGS, serve
-from generator.checks import load_registry
-from generator.flyers import CAPS, build_flyers, qr_svg
-from generator.pipeline import site_settings
-from generator.index import build_index
-from generator.render import render_pages, slot_ja
+
+from generator.engine.audit import CHROMIUM, serve
+from generator.engine.audit import CHROMIUM_ARGS as ARGS
+from generator.engine.pipeline import site_settings
+from generator.registry.checks import load_registry
+from generator.registry.index import build_index
+from generator.site.flyers import CAPS, build_flyers, qr_svg
+from generator.site.render import render_pages, slot_ja
 
 IIJIMA = "203840"  # 飯島町: nothing of its own registered in the real data
 IBASHO_TOWNS = ["202096", "202100", "203840", "202096", "202100", "202096"]  # テスト居場所 in the fixture towns
 
 
 # ---------------------------------------------------------------- a crowded town (synthetic)
+
 
 def _window(i: int, level: str = "municipal", area: str = f"['{IIJIMA}']", no_phone: bool = True) -> str:
     town = "" if level == "national" else f"municipality: '{IIJIMA}'"
@@ -83,7 +85,9 @@ def crowded(tmp_path_factory) -> Path:
     for i in range(4):
         (windows / f"test-madoguchi-regional-{i}.yml").write_text(_window(i, "regional", "[kamiina]"), encoding="utf-8")
     for i in range(10):
-        (windows / f"test-madoguchi-national-{i}.yml").write_text(_window(i, "national", "[national]", no_phone=i < 3), encoding="utf-8")
+        (windows / f"test-madoguchi-national-{i}.yml").write_text(
+            _window(i, "national", "[national]", no_phone=i < 3), encoding="utf-8"
+        )
     for i, town in enumerate(IBASHO_TOWNS):
         (root / "data" / "ibasho" / f"test-ibasho-{i}.yml").write_text(_ibasho(i, town), encoding="utf-8")
     return root
@@ -91,11 +95,14 @@ def crowded(tmp_path_factory) -> Path:
 
 # ---------------------------------------------------------------- without a browser
 
+
 def test_site_url_comes_from_mkdocs_yml_without_running_its_tags(tmp_path):
     (tmp_path / "mkdocs.yml").write_text(
         "site_url: https://example.org/hub\n"
         "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
-        "extra:\n  token: !ENV [TOKEN, x]\n", encoding="utf-8")
+        "extra:\n  token: !ENV [TOKEN, x]\n",
+        encoding="utf-8",
+    )
     assert site_settings(tmp_path).site_url == "https://example.org/hub/"
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     assert site_settings(tmp_path).site_url == ""
@@ -104,7 +111,7 @@ def test_site_url_comes_from_mkdocs_yml_without_running_its_tags(tmp_path):
 
 def test_qr_code_keeps_its_viewbox_so_it_scales_without_cropping():
     svg = str(qr_svg("https://example.org/hub/municipalities/203840/", "テスト"))
-    opening = svg[:svg.index(">")]
+    opening = svg[: svg.index(">")]
     assert "viewBox=" in opening and "width=" not in opening and "height=" not in opening
     assert "<title>テスト</title>" in svg
 
@@ -112,10 +119,12 @@ def test_qr_code_keeps_its_viewbox_so_it_scales_without_cropping():
 def test_every_town_and_region_has_a_flyer_page():
     index = build_index(load_registry(ROOT, TODAY), TODAY)
     pages = render_pages(index, site_url=site_settings(ROOT).site_url)
-    assert sorted(p for p in pages if re.fullmatch(r"flyers/\d{6}\.md", p)) == \
-        sorted(f"flyers/{code}.md" for code in index.registry.municipalities)
-    assert sorted(p for p in pages if p.startswith("flyers/regions/")) == \
-        sorted(f"flyers/regions/{rid}.md" for rid in index.registry.regions)
+    assert sorted(p for p in pages if re.fullmatch(r"flyers/\d{6}\.md", p)) == sorted(
+        f"flyers/{code}.md" for code in index.registry.municipalities
+    )
+    assert sorted(p for p in pages if p.startswith("flyers/regions/")) == sorted(
+        f"flyers/regions/{rid}.md" for rid in index.registry.regions
+    )
     listing = pages["flyers/index.md"]
     assert listing.count('href="../flyers/') == len(index.registry.municipalities) + len(index.registry.regions)
     iijima = pages[f"flyers/{IIJIMA}.md"]
@@ -146,6 +155,7 @@ def test_a_crowded_town_keeps_the_nearest_and_says_where_the_rest_are(crowded):
 
 
 # ---------------------------------------------------------------- printed, in Debian's chromium
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -186,14 +196,17 @@ def _pages(info: str) -> int:
 @pytest.mark.browser
 def test_printed_flyers_are_one_a4_page_with_phones_and_a_working_qr_code(browser, built_site, tmp_path):
     index = build_index(load_registry(ROOT))
-    busiest = max(index.towns.values(),
-                  key=lambda v: (len(v.own), v.counts["ibasho"] + v.counts["family-groups"], v.town.code))
+    busiest = max(
+        index.towns.values(), key=lambda v: (len(v.own), v.counts["ibasho"] + v.counts["family-groups"], v.town.code)
+    )
     assert len(busiest.own) >= 2  # 長野市 in the real data
     region = index.registry.regions[index.towns[IIJIMA].region.id]
     base = site_settings(ROOT).site_url
-    cases = [(f"flyers/{busiest.town.code}/", busiest.town.name, f"municipalities/{busiest.town.code}/"),
-             (f"flyers/{IIJIMA}/", "飯島町", f"municipalities/{IIJIMA}/"),
-             (f"flyers/regions/{region.id}/", region.name, f"regions/{region.id}/")]
+    cases = [
+        (f"flyers/{busiest.town.code}/", busiest.town.name, f"municipalities/{busiest.town.code}/"),
+        (f"flyers/{IIJIMA}/", "飯島町", f"municipalities/{IIJIMA}/"),
+        (f"flyers/regions/{region.id}/", region.name, f"regions/{region.id}/"),
+    ]
     with serve(built_site) as server:
         for path, name, target in cases:
             pdf = tmp_path / (path.strip("/").replace("/", "-") + ".pdf")

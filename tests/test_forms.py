@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import yaml
-
 from conftest import ROOT, run_generator
-from generator.forms import FORMS
-from generator.sheet_columns import SHEET_KINDS, field_at
+
+from generator.contribute.forms import FORMS
+from generator.contribute.sheet_columns import SHEET_KINDS, field_at
 
 FORMS_DIR = ROOT / ".github" / "ISSUE_TEMPLATE"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -19,8 +19,12 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 def check_jsonschema(schema: str, *files) -> subprocess.CompletedProcess:
     # The schemas are vendored inside check-jsonschema: no network is needed (a dead proxy proves it).
     env = dict(os.environ, HTTPS_PROXY="http://127.0.0.1:9", HTTP_PROXY="http://127.0.0.1:9")
-    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, files)],
-                          capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, files)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
 
 def test_form_files_are_current():
@@ -72,7 +76,16 @@ def test_each_form_is_recognisable_by_its_headings_alone():
 
 def test_close_and_change_forms_ask_only_what_they_need():
     close = [f.label for f in FORMS["close-ibasho"].fields]
-    assert close == ["ID (居場所のファイル名)", "掲載終了日", "掲載終了の理由", "出典名", "出典URL", "出典の日付", "出典の補足", "確認"]
+    assert close == [
+        "ID (居場所のファイル名)",
+        "掲載終了日",
+        "掲載終了の理由",
+        "出典名",
+        "出典URL",
+        "出典の日付",
+        "出典の補足",
+        "確認",
+    ]
     change = {f.label: f for f in FORMS["change-window"].fields}
     assert [label for label, f in change.items() if f.required] == ["ID (相談窓口のファイル名)", "情報確認日", "確認"]
 
@@ -87,6 +100,10 @@ def test_intake_workflow_keeps_issue_text_out_of_shells():
     assert 'intake --event "$GITHUB_EVENT_PATH"' in check
     assert "make validate && make build" in check  # validates itself: GITHUB_TOKEN PRs trigger no other workflow
     assert {s["uses"].split("@")[0] for s in steps if "uses" in s} <= {
-        "actions/checkout", "actions/setup-python", "actions/upload-artifact", "actions/download-artifact",
-        "actions/create-github-app-token"}  # no third-party action receives a token
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/upload-artifact",
+        "actions/download-artifact",
+        "actions/create-github-app-token",
+    }  # no third-party action receives a token
     assert "GITHUB_TOKEN" in text and "does not start other" in text

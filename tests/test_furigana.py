@@ -1,4 +1,4 @@
-"""ふりがな (generator/furigana.py): readings checked by hand on a held set, ruby that leaves text, search, copy,
+"""ふりがな (generator/registry/furigana.py): readings checked by hand on a held set, ruby that leaves text, search, copy,
 screen readers and print alone, the weight it adds, and the switch in a browser."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, run_generator
-from generator.audit import AXE, TAGS, serve
-from generator.checks import load_registry
-from generator.furigana import Furigana, hiragana, readings, strip_ruby
 from test_browser import browser, server  # noqa: F401 - shared module fixtures
+
+from generator.engine.audit import AXE, TAGS, serve
+from generator.registry.checks import load_registry
+from generator.registry.furigana import Furigana, hiragana, readings, strip_ruby
 
 HELD = FIXTURES / "furigana"
 IIJIMA = "203840"
@@ -44,16 +44,22 @@ def test_validate_warns_of_a_name_whose_reading_leaves_unsure_kanji(tmp_path):
     # the same name with its whole reading, or with a reading that leaves out only sure words: no warning
     path = tmp_path / "data" / "windows" / "test-kinasa.yml"
     for kana in ("てすときなさそうだんしつ", "てすときなさ"):
-        path.write_text(re.sub(r"(?m)^name_kana: .*$", f"name_kana: {kana}", path.read_text(encoding="utf-8")),
-                        encoding="utf-8")
+        path.write_text(
+            re.sub(r"(?m)^name_kana: .*$", f"name_kana: {kana}", path.read_text(encoding="utf-8")), encoding="utf-8"
+        )
         assert "reading-unsure" not in run_generator(tmp_path, "validate").stdout, kana
 
 
 def test_real_names_leave_no_unsure_kanji(registry, furigana):
     assert [p.format() for p in registry.problems if p.code == "reading-unsure"] == []
     # 東筑 is read とうちく by the analyser; the registry's ひがしちくま covers it, so no warning
-    assert furigana.unsure_words("長野県東筑生活就労支援センター まいさぽ東筑",
-                                 "ながのけんひがしちくませいかつしゅうろうしえんせんたー まいさぽひがしちくま") == []
+    assert (
+        furigana.unsure_words(
+            "長野県東筑生活就労支援センター まいさぽ東筑",
+            "ながのけんひがしちくませいかつしゅうろうしえんせんたー まいさぽひがしちくま",
+        )
+        == []
+    )
     assert furigana.unsure_words("テスト相談室 栃窪分室", "てすとそうだんしつ") == ["栃窪"]
 
 
@@ -80,7 +86,7 @@ def held_words(name: str) -> list[tuple[str, str, str]]:
     return [tuple(line.split("\t")) for line in lines if line and not line.startswith("# ")]
 
 
-# held-words.tsv (355 words) is the set the context rules in generator/furigana.py were written from;
+# held-words.tsv (355 words) is the set the context rules in generator/registry/furigana.py were written from;
 # held-words-2.tsv was taken afterwards from other pages, so it measures the rules on words they never saw.
 @pytest.mark.parametrize("name, least", [("held-words.tsv", 300), ("held-words-2.tsv", 100)])
 def test_held_site_words_are_read_right(furigana, capsys, name, least):
@@ -102,8 +108,11 @@ def test_every_town_name_is_read_as_the_registry_says(furigana, registry):
 
 
 def test_every_listing_name_is_read_as_checked_by_hand(furigana, registry, capsys):
-    expected = dict(line.split("\t") for line in (HELD / "held-names.tsv").read_text(encoding="utf-8").splitlines()
-                    if line and not line.startswith("# "))
+    expected = dict(
+        line.split("\t")
+        for line in (HELD / "held-names.tsv").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("# ")
+    )
     names = [listing.name for _kind, listing in registry.all_listings()]
     assert sorted(expected) == sorted(names)  # every listing name is in the held set
     right = 0
@@ -111,8 +120,10 @@ def test_every_listing_name_is_read_as_checked_by_hand(furigana, registry, capsy
         got = " ".join(f"{t}={r}" for t, r in furigana.spans(name) if re.search("[\u4e00-\u9fff]", t))
         right += got == expected[name]
     with capsys.disabled():
-        print(f"ふりがな listing names: {right}/{len(names)}; registry readings used whole for "
-              f"{len(names) - len([n for n in names if n in furigana.unsure])}, analyser for {len(furigana.unsure)}")
+        print(
+            f"ふりがな listing names: {right}/{len(names)}; registry readings used whole for "
+            f"{len(names) - len([n for n in names if n in furigana.unsure])}, analyser for {len(furigana.unsure)}"
+        )
     assert right == len(names)
 
 
@@ -123,8 +134,10 @@ def test_registry_reading_wins_over_the_analyser(furigana):
 
 
 def test_ruby_leaves_code_scripts_titles_and_options_alone(furigana):
-    page = ("<html><head><title>相談</title></head><body><p>相談<code>相談</code></p><script>var a='相談'</script>"
-            "<select><option>長野市</option></select><svg><text>地図</text></svg></body></html>")
+    page = (
+        "<html><head><title>相談</title></head><body><p>相談<code>相談</code></p><script>var a='相談'</script>"
+        "<select><option>長野市</option></select><svg><text>地図</text></svg></body></html>"
+    )
     out = furigana.html(page)
     assert out.count("<ruby>") == 1 and "<p><ruby>相談<rt data-r=そうだん></ruby><code>相談</code>" in out
     assert strip_ruby(out) == page
@@ -153,12 +166,15 @@ def test_weight_added_to_a_town_page(built_site, capsys):
     switch = sum(len(gzip.compress((built_site / p).read_bytes(), 9)) for p in ["assets/javascripts/furigana.js"])
     added = ruby - plain + switch
     with capsys.disabled():
-        print(f"ふりがな weight, town page (gzip): HTML {plain} → {ruby} B (+{(ruby - plain) / plain:.1%}); "
-              f"whole page {plain + assets - switch} → {ruby + assets} B (+{added / (plain + assets - switch):.1%})")
+        print(
+            f"ふりがな weight, town page (gzip): HTML {plain} → {ruby} B (+{(ruby - plain) / plain:.1%}); "
+            f"whole page {plain + assets - switch} → {ruby + assets} B (+{added / (plain + assets - switch):.1%})"
+        )
     assert added / (plain + assets - switch) <= 0.15
 
 
 # ---------------------------------------------------------------- in the browser
+
 
 def ruby_shown(page) -> bool:
     return page.evaluate("""() => { const rt = document.querySelector('article rt');
@@ -206,12 +222,22 @@ def test_axe_finds_nothing_with_ruby_on(browser, server):  # noqa: F811
     context.add_init_script("localStorage.setItem('hub-furigana', 'on')")
     page = context.new_page()
     found = {}
-    for path in ["/", f"/municipalities/{IIJIMA}/", "/windows/", "/consulting/", "/finder/", "/finder/person/talk/phone/",
-                 "/yasashii/", f"/yasashii/municipalities/{IIJIMA}/"]:
+    for path in [
+        "/",
+        f"/municipalities/{IIJIMA}/",
+        "/windows/",
+        "/consulting/",
+        "/finder/",
+        "/finder/person/talk/phone/",
+        "/yasashii/",
+        f"/yasashii/municipalities/{IIJIMA}/",
+    ]:
         page.goto(server + path)
         assert ruby_shown(page), path
         page.add_script_tag(path=str(AXE))
-        raw = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS)
+        raw = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS
+        )
         found[path] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in raw["violations"]]
     context.close()
     assert found == {path: [] for path in found}

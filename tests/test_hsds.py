@@ -12,13 +12,13 @@ import uuid
 
 import jsonschema
 import pytest
+from conftest import FIXTURES, ROOT, TODAY, fixture_data
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from conftest import FIXTURES, ROOT, TODAY, fixture_data
-from generator.export import export_files
-from generator.hsds import DESCRIPTOR, TABLES
-from generator.pipeline import generate
+from generator.engine.pipeline import generate
+from generator.publish.export import export_files
+from generator.publish.hsds import DESCRIPTOR, TABLES
 
 SITE = "https://example.org/hub/"
 SCHEMAS = FIXTURES / "hsds-3.0"
@@ -34,16 +34,19 @@ def hsds(request, tmp_path_factory):
         fixture_data(root, "privacy")
         _registry, index, pages = generate(root, TODAY, site_url=SITE)
     prefix = "api/v1/hsds/"
-    return {k[len(prefix):]: v for k, v in export_files(index, list(pages), SITE).items() if k.startswith(prefix)}
+    return {k[len(prefix) :]: v for k, v in export_files(index, list(pages), SITE).items() if k.startswith(prefix)}
 
 
 def service_validator() -> jsonschema.Draft202012Validator:
-    resources = [(BASE + path.name, Resource(json.loads(path.read_text(encoding="utf-8")), specification=DRAFT202012))
-                 for path in SCHEMAS.glob("*.json")]
+    resources = [
+        (BASE + path.name, Resource(json.loads(path.read_text(encoding="utf-8")), specification=DRAFT202012))
+        for path in SCHEMAS.glob("*.json")
+    ]
     registry = Registry().with_resources(resources)
     root = json.loads((SCHEMAS / "service.json").read_text(encoding="utf-8")) | {"$id": BASE + "service.json"}
-    return jsonschema.Draft202012Validator(root, registry=registry,
-                                           format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return jsonschema.Draft202012Validator(
+        root, registry=registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def test_services_json_validates_against_the_hsds_schemas(hsds):
@@ -128,8 +131,13 @@ def test_schedules_carry_rrule_fields(tmp_path):
     services = {s["name"]: s["id"] for s in json.loads(files["api/v1/hsds/services.json"])}
     by_service = lambda name: [r for r in rows if r["service_id"] == services[name]]  # noqa: E731
     [second_saturday] = [r for r in by_service("テスト飯島相談室") if r["freq"] == "MONTHLY"]
-    assert (second_saturday["byday"], second_saturday["opens_at"], second_saturday["closes_at"],
-            second_saturday["timezone"], second_saturday["dtstart"]) == ("2SA", "13:30:00", "16:00:00", "9", "2026-10-10")
+    assert (
+        second_saturday["byday"],
+        second_saturday["opens_at"],
+        second_saturday["closes_at"],
+        second_saturday["timezone"],
+        second_saturday["dtstart"],
+    ) == ("2SA", "13:30:00", "16:00:00", "9", "2026-10-10")
     phone_hours = [r for r in by_service("テスト飯島相談室") if r["freq"] == "WEEKLY"]
     assert phone_hours[0]["byday"] == "MO,TU,WE,TH,FR" and "0265-00-0000" in phone_hours[0]["notes"]
     assert [r["byday"] for r in by_service("テスト家族会")] == ["-1SU"]

@@ -9,26 +9,105 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, TODAY, run_generator
 from openpyxl import Workbook, load_workbook
 
-from conftest import ROOT, TODAY, run_generator
-from generator.import_sheet import import_sheet, template_csv, template_headers, template_xlsx
-from generator.load import load_file
-from generator.models import FamilyGroup, Ibasho, Window
-from generator.sheet import HEADER
-from generator.sheet_columns import known_headers
+from generator.contribute.import_sheet import import_sheet, template_csv, template_headers, template_xlsx
+from generator.contribute.sheet import HEADER
+from generator.contribute.sheet_columns import known_headers
+from generator.registry.load import load_file
+from generator.registry.models import FamilyGroup, Ibasho, Window
 
-HEADERS = ["NO", "都道府県コード又は市区町村コード", "名称", "名称_カナ", "住所", "方書", "緯度", "経度", "電話番号",
-           "利用可能曜日", "開始時間", "終了時間", "説明", "URL", "備考",
-           "ID", "種類", "運営者の種類", "団体名", "対象地域", "相談方法", "対象", "窓口の範囲", "位置の公開",
-           "予約なしで立ち寄れる", "情報確認日", "出典名", "出典URL"]
-WINDOW_ROW = ["1", "202011", "テスト相談窓口", "てすとそうだんまどぐち", "長野市テスト町1-1", "テストビル2階", "", "",
-              "026-000-0000", "月,火,水,木,金", "8:30", "17:15", "テストの説明です。", "https://example.org/", "",
-              "test-sheet-window", "相談窓口", "市町村 (municipality)", "テスト市 福祉課", "202011", "電話,来所 (出向いて相談)",
-              "どなたでも", "municipal", "exact", "", "2026-04-01", "テスト市 一覧", "https://example.org/list"]
-IBASHO_ROW = ["2", "202011", "テストの居場所", "てすとのいばしょ", "", "", "", "", "", "土", "13:00", "16:00",
-              "ただいるだけでもいい場所です。", "https://example.org/ibasho", "", "test-sheet-ibasho", "居場所", "npo", "テストNPO", "202011",
-              "visit", "person", "", "municipality", "はい", "2026-04-01", "", "https://example.org/ibasho"]
+HEADERS = [
+    "NO",
+    "都道府県コード又は市区町村コード",
+    "名称",
+    "名称_カナ",
+    "住所",
+    "方書",
+    "緯度",
+    "経度",
+    "電話番号",
+    "利用可能曜日",
+    "開始時間",
+    "終了時間",
+    "説明",
+    "URL",
+    "備考",
+    "ID",
+    "種類",
+    "運営者の種類",
+    "団体名",
+    "対象地域",
+    "相談方法",
+    "対象",
+    "窓口の範囲",
+    "位置の公開",
+    "予約なしで立ち寄れる",
+    "情報確認日",
+    "出典名",
+    "出典URL",
+]
+WINDOW_ROW = [
+    "1",
+    "202011",
+    "テスト相談窓口",
+    "てすとそうだんまどぐち",
+    "長野市テスト町1-1",
+    "テストビル2階",
+    "",
+    "",
+    "026-000-0000",
+    "月,火,水,木,金",
+    "8:30",
+    "17:15",
+    "テストの説明です。",
+    "https://example.org/",
+    "",
+    "test-sheet-window",
+    "相談窓口",
+    "市町村 (municipality)",
+    "テスト市 福祉課",
+    "202011",
+    "電話,来所 (出向いて相談)",
+    "どなたでも",
+    "municipal",
+    "exact",
+    "",
+    "2026-04-01",
+    "テスト市 一覧",
+    "https://example.org/list",
+]
+IBASHO_ROW = [
+    "2",
+    "202011",
+    "テストの居場所",
+    "てすとのいばしょ",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "土",
+    "13:00",
+    "16:00",
+    "ただいるだけでもいい場所です。",
+    "https://example.org/ibasho",
+    "",
+    "test-sheet-ibasho",
+    "居場所",
+    "npo",
+    "テストNPO",
+    "202011",
+    "visit",
+    "person",
+    "",
+    "municipality",
+    "はい",
+    "2026-04-01",
+    "",
+    "https://example.org/ibasho",
+]
 
 
 @pytest.fixture
@@ -53,7 +132,9 @@ def test_csv_good_rows_become_one_file_each(root, tmp_path):
     result = import_sheet(root, sheet, today=TODAY)
     assert result.problems == []
     assert [p.relative_to(root).as_posix() for p in result.written] == [
-        "data/ibasho/test-sheet-ibasho.yml", "data/windows/test-sheet-window.yml"]
+        "data/ibasho/test-sheet-ibasho.yml",
+        "data/windows/test-sheet-window.yml",
+    ]
     window = listing(root, "data/windows/test-sheet-window.yml", Window)
     assert window.location.address == "長野市テスト町1-1 テストビル2階"
     assert window.methods == ["phone", "visit"] and window.audience == ["anyone"]
@@ -88,7 +169,8 @@ def test_a_note_in_bikou_is_a_warning_not_lost_silently(root, tmp_path):
     row[14] = "内部メモ"
     result = import_sheet(root, write_csv(tmp_path / "一覧.csv", [row]), today=TODAY)
     assert [p.format("一覧.csv") for p in result.problems] == [
-        "一覧.csv:2: 列「備考」(O列) warning: この列は取りこみません。公開したい内容は「説明」に書いてください (column is not imported)"]
+        "一覧.csv:2: 列「備考」(O列) warning: この列は取りこみません。公開したい内容は「説明」に書いてください (column is not imported)"
+    ]
     assert len(result.written) == 1
 
 
@@ -97,7 +179,8 @@ def test_unknown_headers_and_existing_ids_are_refused(root, tmp_path):
     sheet.write_text("ID,名前\nmaisapo-nagano-city,テスト\n", encoding="utf-8")
     result = import_sheet(root, sheet, default_kind="window", today=TODAY)
     assert [p.format("x.csv") for p in result.errors] == [
-        "x.csv:1: 列「名前」(B列) error: この見出しは使えません。テンプレートの見出しと同じにしてください (unknown column)"]
+        "x.csv:1: 列「名前」(B列) error: この見出しは使えません。テンプレートの見出しと同じにしてください (unknown column)"
+    ]
     sheet.write_text("ID,名称\nmaisapo-nagano-city,テスト\n", encoding="utf-8")
     result = import_sheet(root, sheet, default_kind="window", today=TODAY)
     assert "data/windows/maisapo-nagano-city.yml がすでにあります" in result.errors[0].message
@@ -123,9 +206,36 @@ def test_xlsx_cells_typed_by_excel_are_understood(root, tmp_path):
     # What Excel stores when a clerk types into unformatted cells: numbers, dates and times.
     row[1], row[6], row[7] = 202011, 36.64, 138.19
     row[10], row[11], row[25] = dt.time(8, 30), dt.time(17, 15), dt.datetime(2026, 4, 1)
-    family = ["3", 202011, "テスト家族会", "てすとかぞくかい", "", "", "", "", "", "土", "", "", "家族で話す会です。", "https://example.org/family", "",
-              "test-sheet-family", "家族会", "peer-group", "テスト家族会", "202011", "visit", "family", "",
-              "municipality", "", "2026-04-01", "テスト家族会の案内", "https://example.org/family"]
+    family = [
+        "3",
+        202011,
+        "テスト家族会",
+        "てすとかぞくかい",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "土",
+        "",
+        "",
+        "家族で話す会です。",
+        "https://example.org/family",
+        "",
+        "test-sheet-family",
+        "家族会",
+        "peer-group",
+        "テスト家族会",
+        "202011",
+        "visit",
+        "family",
+        "",
+        "municipality",
+        "",
+        "2026-04-01",
+        "テスト家族会の案内",
+        "https://example.org/family",
+    ]
     result = import_sheet(root, _xlsx(tmp_path / "一覧.xlsx", [row, family]), today=TODAY)
     assert result.errors == [], [p.format("一覧.xlsx") for p in result.errors]
     window = listing(root, "data/windows/test-sheet-window.yml", Window)
@@ -140,7 +250,10 @@ def test_xlsx_bad_row_through_the_command(root, tmp_path):
     sheet = _xlsx(tmp_path / "一覧.xlsx", [row])
     result = run_generator(root, "import-sheet", str(sheet))
     assert result.returncode == 1
-    assert "一覧.xlsx:2: 列「緯度」(G列) error: 長野県の外の座標です (coordinates are outside Nagano): 35.0, 139.9" in result.stdout
+    assert (
+        "一覧.xlsx:2: 列「緯度」(G列) error: 長野県の外の座標です (coordinates are outside Nagano): 35.0, 139.9"
+        in result.stdout
+    )
     assert "どのファイルも書いていません" in result.stdout
     assert not (root / "data/windows/test-sheet-window.yml").exists()
 
@@ -158,9 +271,9 @@ def test_blank_templates_have_every_column_and_open_in_excel_form(tmp_path):
 
 def test_the_exported_listings_csv_imports_back_into_the_same_data(tmp_path):
     """listings.csv → import-sheet into a data/ without listings → the registry holds the same listings."""
-    from generator.checks import load_registry
-    from generator.export import export_files
-    from generator.pipeline import generate
+    from generator.engine.pipeline import generate
+    from generator.publish.export import export_files
+    from generator.registry.checks import load_registry
 
     original, index, _pages = generate(ROOT, site_url="https://example.org/hub/")
     exported = export_files(index, [], "https://example.org/hub/")
@@ -175,7 +288,8 @@ def test_the_exported_listings_csv_imports_back_into_the_same_data(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     back = load_registry(root)
     assert [p for p in back.problems if p.severity == "error"] == []
-    from generator.index import without_maintainer_notes  # notes for maintainers are never exported
+    from generator.registry.index import without_maintainer_notes  # notes for maintainers are never exported
+
     for kind in ("windows", "ibasho", "family_groups"):
         published = {id_: without_maintainer_notes(listing) for id_, listing in getattr(original, kind).items()}
         assert getattr(back, kind) == published, kind

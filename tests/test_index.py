@@ -4,9 +4,10 @@ import re
 import shutil
 
 from conftest import FIXTURES, TODAY
-from generator.checks import load_registry
-from generator.index import build_index
-from generator.render import render_pages
+
+from generator.registry.checks import load_registry
+from generator.registry.index import build_index
+from generator.site.render import render_pages
 
 
 def fixture_index(tmp_path):
@@ -52,9 +53,13 @@ def with_far_windows(tmp_path, count):
     shutil.copytree(FIXTURES / "valid" / "data", tmp_path / "data")
     template = (index_dir / "test-iijima-soudanshitsu.yml").read_text(encoding="utf-8")
     for n in range(count):
-        text = (template.replace("test-iijima-soudanshitsu", f"test-far-{n:02d}")
-                .replace("テスト飯島相談室", f"テスト遠方相談室{n:02d}").replace("'203840'", "'202096'")
-                .replace("accepts_from: region", "accepts_from: anywhere").replace("lat: 35.6764", f"lat: {35.83 + n / 100:.2f}"))
+        text = (
+            template.replace("test-iijima-soudanshitsu", f"test-far-{n:02d}")
+            .replace("テスト飯島相談室", f"テスト遠方相談室{n:02d}")
+            .replace("'203840'", "'202096'")
+            .replace("accepts_from: region", "accepts_from: anywhere")
+            .replace("lat: 35.6764", f"lat: {35.83 + n / 100:.2f}")
+        )
         (index_dir / f"test-far-{n:02d}.yml").write_text(text, encoding="utf-8")
     return build_index(load_registry(tmp_path, TODAY), TODAY)
 
@@ -76,7 +81,9 @@ def test_home_highlights_prefer_what_anyone_may_use(tmp_path):
     few = no_phone[:3]
     assert index.highlight(few) == (few, 3)  # while they are few, every one is shown
     home = render_pages(index)["index.md"]
-    assert f"ここには12件を載せています。ほかにも{total - 12}件あります。電話以外で相談できるところを一覧で見る: " in home
+    assert (
+        f"ここには12件を載せています。ほかにも{total - 12}件あります。電話以外で相談できるところを一覧で見る: " in home
+    )
     assert '<a href="windows/?flag=nophone#list">相談窓口</a>' in home
 
 
@@ -84,9 +91,11 @@ def test_town_page_links_to_the_rest_in_the_filtered_lists(tmp_path):
     page = render_pages(with_far_windows(tmp_path, 9))["municipalities/203840.md"]
     assert "近いところから載せています。ほかにも3件あります。" in page
     assert '飯島町の方が使えるところを一覧で見る: <a href="../../windows/?town=203840#list">相談窓口</a></p>' in page
-    assert ('飯島町の方が使える、電話以外で相談できるところを一覧で見る: '
-            '<a href="../../windows/?town=203840&amp;flag=nophone#list">相談窓口</a> ・ '
-            '<a href="../../ibasho/?town=203840&amp;flag=nophone#list">居場所</a> ・ ') in page
+    assert (
+        "飯島町の方が使える、電話以外で相談できるところを一覧で見る: "
+        '<a href="../../windows/?town=203840&amp;flag=nophone#list">相談窓口</a> ・ '
+        '<a href="../../ibasho/?town=203840&amp;flag=nophone#list">居場所</a> ・ '
+    ) in page
     titles = re.findall(r'<h3 class="hub-card__title"><a href="\.\./\.\./([^"]+)">', page)
     assert len(titles) == len(set(titles))  # no card twice on one page
     view = with_far_windows(tmp_path / "again", 9).towns["203840"]
@@ -101,7 +110,9 @@ def test_town_page_without_more_has_no_more_link(tmp_path):
 def variant(tmp_path, name, **replace):
     """One more window in 飯島町, made from the fixture's own with some lines replaced (synthetic, テスト…)."""
     folder = tmp_path / "data" / "windows"
-    text = (folder / "test-iijima-soudanshitsu.yml").read_text(encoding="utf-8").replace("test-iijima-soudanshitsu", name)
+    text = (
+        (folder / "test-iijima-soudanshitsu.yml").read_text(encoding="utf-8").replace("test-iijima-soudanshitsu", name)
+    )
     for old, new in replace.items():
         assert old in text, old
         text = text.replace(old, new)
@@ -110,10 +121,22 @@ def variant(tmp_path, name, **replace):
 
 def test_cards_say_whom_a_place_is_for_and_childrens_services_come_after(tmp_path):
     shutil.copytree(FIXTURES / "valid" / "data", tmp_path / "data")
-    variant(tmp_path, "test-kodomo", **{"audience: [person, family]": "audience: [person, family]\nfor_children: true\nage_max: 18",
-                                        "name: テスト飯島相談室": "name: テスト子ども相談室"})
-    variant(tmp_path, "test-choumin", **{"accepts_from: region": "accepts_from: own-municipality",
-                                         "name: テスト飯島相談室": "name: テスト町民相談室"})
+    variant(
+        tmp_path,
+        "test-kodomo",
+        **{
+            "audience: [person, family]": "audience: [person, family]\nfor_children: true\nage_max: 18",
+            "name: テスト飯島相談室": "name: テスト子ども相談室",
+        },
+    )
+    variant(
+        tmp_path,
+        "test-choumin",
+        **{
+            "accepts_from: region": "accepts_from: own-municipality",
+            "name: テスト飯島相談室": "name: テスト町民相談室",
+        },
+    )
     index = build_index(load_registry(tmp_path, TODAY), TODAY)
     own = index.towns["203840"].own
     assert ids(own)[-1] == "test-kodomo"  # after every adults' window of the town
@@ -127,11 +150,23 @@ def test_cards_say_whom_a_place_is_for_and_childrens_services_come_after(tmp_pat
 def test_the_crisis_block_lists_flagged_lines_open_at_night_or_on_days_off(tmp_path):
     shutil.copytree(FIXTURES / "valid" / "data", tmp_path / "data")
     night = "    - days: [mon, tue, wed, thu, fri, sat, sun]\n      opens: '00:00'\n      closes: '24:00'\n"
-    variant(tmp_path, "test-yoru", **{"level: municipal": "level: municipal\ncrisis_line: true",
-                                      "schedule:\n  slots:\n": "schedule:\n  slots:\n" + night})
+    variant(
+        tmp_path,
+        "test-yoru",
+        **{
+            "level: municipal": "level: municipal\ncrisis_line: true",
+            "schedule:\n  slots:\n": "schedule:\n  slots:\n" + night,
+        },
+    )
     variant(tmp_path, "test-hiru", **{"level: municipal": "level: municipal\ncrisis_line: true"})  # weekdays, 2nd Sat
-    variant(tmp_path, "test-hiru-heijitsu", **{"level: municipal": "level: municipal\ncrisis_line: true",
-                                               "    - days: [sat]\n      nth: [2]\n": "    - days: [mon]\n"})
+    variant(
+        tmp_path,
+        "test-hiru-heijitsu",
+        **{
+            "level: municipal": "level: municipal\ncrisis_line: true",
+            "    - days: [sat]\n      nth: [2]\n": "    - days: [mon]\n",
+        },
+    )
     index = build_index(load_registry(tmp_path, TODAY), TODAY)
     assert ids(index.crisis_lines()) == ["test-hiru", "test-yoru"]  # a weekday-daytime line is not in the block
     pages = render_pages(index)
@@ -143,12 +178,24 @@ def test_the_crisis_block_lists_flagged_lines_open_at_night_or_on_days_off(tmp_p
 def test_a_line_account_without_an_id_or_link_is_no_way_without_a_phone(tmp_path):
     shutil.copytree(FIXTURES / "valid" / "data", tmp_path / "data")
     email = "  emails: [soudan@example.org]\n"
-    variant(tmp_path, "test-line-name", **{"methods: [phone, email, visit]": "methods: [phone, line]", email: "  line:\n    - name: テストLINE\n"})
-    variant(tmp_path, "test-line-id", **{"methods: [phone, email, visit]": "methods: [phone, line]",
-                                         email: "  line:\n    - name: テストLINE\n      line_id: '@test-soudan'\n"})
+    variant(
+        tmp_path,
+        "test-line-name",
+        **{"methods: [phone, email, visit]": "methods: [phone, line]", email: "  line:\n    - name: テストLINE\n"},
+    )
+    variant(
+        tmp_path,
+        "test-line-id",
+        **{
+            "methods: [phone, email, visit]": "methods: [phone, line]",
+            email: "  line:\n    - name: テストLINE\n      line_id: '@test-soudan'\n",
+        },
+    )
     index = build_index(load_registry(tmp_path, TODAY), TODAY)
     entry = {e.id: e for e in index.all_entries}
     assert not entry["test-line-name"].no_phone and entry["test-line-id"].no_phone
     assert entry["test-line-id"].listing.contacts.line[0].add_friend_url == "https://line.me/R/ti/p/@test-soudan"
-    assert '<a href="https://line.me/R/ti/p/@test-soudan" rel="noopener">テストLINE</a>' in \
-        render_pages(index)["windows/test-line-id.md"]
+    assert (
+        '<a href="https://line.me/R/ti/p/@test-soudan" rel="noopener">テストLINE</a>'
+        in render_pages(index)["windows/test-line-id.md"]
+    )

@@ -11,20 +11,38 @@ from html.parser import HTMLParser
 
 import markdown
 import yaml
+from conftest import FIXTURES, ROOT, TODAY, copy_project, run_generator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, ROOT, TODAY, copy_project, run_generator
-from generator.checks import load_registry
-from generator.index import build_index
-from generator.load import load_file
-from generator.models import Window
-from generator.render import render_pages
+from generator.registry.checks import load_registry
+from generator.registry.index import build_index
+from generator.registry.load import load_file
+from generator.registry.models import Window
+from generator.site.render import render_pages
 
-FRAGMENTS = ["<script>zq()</script>", '"><img src=x onerror=zq()>', "'><svg onload=zq()>",
-             '<a href="javascript:zq()">x</a>', "[zq](javascript:zq())", "![zq](javascript:zq())",
-             "<zqtag>", "{: onclick=zq() }", "*zq*", "# zq", "`zq`", "&lt;zq&gt;", "<!--zq-->", "\n\n<div>zq</div>\n\n",
-             "{{ zq }}", "{% zq %}", "{#zq}", "| zq |", "> zq", "---\nzq: 1\n---"]
+FRAGMENTS = [
+    "<script>zq()</script>",
+    '"><img src=x onerror=zq()>',
+    "'><svg onload=zq()>",
+    '<a href="javascript:zq()">x</a>',
+    "[zq](javascript:zq())",
+    "![zq](javascript:zq())",
+    "<zqtag>",
+    "{: onclick=zq() }",
+    "*zq*",
+    "# zq",
+    "`zq`",
+    "&lt;zq&gt;",
+    "<!--zq-->",
+    "\n\n<div>zq</div>\n\n",
+    "{{ zq }}",
+    "{% zq %}",
+    "{#zq}",
+    "| zq |",
+    "> zq",
+    "---\nzq: 1\n---",
+]
 HOSTILE = st.lists(st.sampled_from(FRAGMENTS) | st.text(min_size=1, max_size=12), min_size=1, max_size=5).map("".join)
 EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "toc"]
 
@@ -68,8 +86,13 @@ BASE = load_file(FIXTURES / "valid/data/windows/test-iijima-soudanshitsu.yml").d
 
 
 # No `explain` phase: tracing every line of a full render makes a failure take minutes to report.
-@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow],
-          phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink])
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+)
 @given(st.lists(HOSTILE, min_size=3, max_size=6))
 def test_hostile_text_never_becomes_markup(tmp_path_factory, texts):
     texts = [t for t in texts if t.strip()] or ["zq"]

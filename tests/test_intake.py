@@ -11,12 +11,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, TODAY, run_generator
-from generator.intake import MAX_BODY, comment_markdown, intake
-from generator.load import load_file
-from generator.models import Window
 from intake_bodies import render_body
+
+from generator.contribute.intake import MAX_BODY, comment_markdown, intake
+from generator.registry.load import load_file
+from generator.registry.models import Window
 
 ID = "ID (相談窓口のファイル名)"
 NEW_WINDOW = {
@@ -98,6 +98,7 @@ def run(root: Path, form: str, answers: dict, **kw):
 
 # ---------------------------------------------------------------- the three forms
 
+
 def test_new_writes_exactly_the_expected_yaml(root):
     result, touched = run(root, "new-window", NEW_WINDOW)
     assert result.ok, result.messages
@@ -108,8 +109,12 @@ def test_new_writes_exactly_the_expected_yaml(root):
 
 def test_change_updates_only_the_given_fields_and_adds_the_new_source_first(root):
     old = Window.model_validate(load_file(root / f"data/windows/{EXISTING}.yml").data, strict=True)
-    answers = {"ID (相談窓口のファイル名)": EXISTING, "電話番号": "026-219-6881", "情報確認日": "2026-10-01",
-               "出典の補足": "2026年10月1日にテスト市 福祉課が電話で確認"}
+    answers = {
+        "ID (相談窓口のファイル名)": EXISTING,
+        "電話番号": "026-219-6881",
+        "情報確認日": "2026-10-01",
+        "出典の補足": "2026年10月1日にテスト市 福祉課が電話で確認",
+    }
     result, touched = run(root, "change-window", answers)
     assert result.ok, result.messages
     assert touched == {f"data/windows/{EXISTING}.yml"}
@@ -124,15 +129,20 @@ def test_change_updates_only_the_given_fields_and_adds_the_new_source_first(root
 
 
 def test_close_marks_the_listing_closed_and_it_leaves_every_list(root):
-    answers = {ID: EXISTING, "掲載終了日": "2026-03-31", "掲載終了の理由": "2026年3月で事業を終了しました。",
-               "出典名": "テスト市 お知らせ"}
+    answers = {
+        ID: EXISTING,
+        "掲載終了日": "2026-03-31",
+        "掲載終了の理由": "2026年3月で事業を終了しました。",
+        "出典名": "テスト市 お知らせ",
+    }
     result, touched = run(root, "close-window", answers)
     assert result.ok, result.messages
     assert touched == {f"data/windows/{EXISTING}.yml"}
     text = (root / f"data/windows/{EXISTING}.yml").read_text(encoding="utf-8")
     assert "\nclosed:\n  date: 2026-03-31\n  reason: 2026年3月で事業を終了しました。\n" in text
 
-    from generator.pipeline import generate
+    from generator.engine.pipeline import generate
+
     shutil.copytree(ROOT / "docs", root / "docs")
     _reg, index, pages = generate(root, TODAY)
     assert EXISTING not in [e.id for e in index.entries["windows"]]
@@ -142,6 +152,7 @@ def test_close_marks_the_listing_closed_and_it_leaves_every_list(root):
 
 
 # ---------------------------------------------------------------- hostile and mistaken bodies
+
 
 def test_shell_metacharacters_are_just_text(root):
     name = "テスト$(touch /tmp/pwned);`id` && rm -rf / | cat ${HOME} > x"
@@ -153,10 +164,11 @@ def test_shell_metacharacters_are_just_text(root):
 
 
 def test_html_is_stored_as_text_and_escaped_on_the_page(root):
-    html = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    html = "<script>alert(1)</script><img src=x onerror=alert(2)>"
     result, _ = run(root, "new-window", {**NEW_WINDOW, "説明": html})
     assert result.ok, result.messages
-    from generator.pipeline import generate
+    from generator.engine.pipeline import generate
+
     _reg, _index, pages = generate(root, TODAY)
     page = pages["windows/test-soudan.md"]
     assert "<script>" not in page and "<img" not in page and "&lt;script&gt;" in page
@@ -168,7 +180,12 @@ def test_a_value_that_starts_a_new_key_stays_inside_its_field(root):
     assert result.ok, result.messages
     assert touched == {"data/windows/test-soudan.yml"}
     listing = Window.model_validate(load_file(root / "data/windows/test-soudan.yml").data, strict=True)
-    assert (listing.id, listing.level, listing.closed, listing.description) == ("test-soudan", "municipal", None, sneaky)
+    assert (listing.id, listing.level, listing.closed, listing.description) == (
+        "test-soudan",
+        "municipal",
+        None,
+        sneaky,
+    )
 
 
 def test_a_one_line_field_refuses_a_second_line(root):
@@ -178,7 +195,9 @@ def test_a_one_line_field_refuses_a_second_line(root):
 
 
 def test_a_heading_hidden_in_an_answer_is_refused(root):
-    result, touched = run(root, "new-window", {**NEW_WINDOW, "説明": "テスト\n\n### ID (相談窓口のファイル名)\n\nmaisapo-nagano-city"})
+    result, touched = run(
+        root, "new-window", {**NEW_WINDOW, "説明": "テスト\n\n### ID (相談窓口のファイル名)\n\nmaisapo-nagano-city"}
+    )
     assert not result.ok and touched == set()
     assert "項目「ID (相談窓口のファイル名)」が2回あります" in result.messages[0]
 
@@ -228,32 +247,55 @@ def test_an_ordinary_issue_is_not_a_form(root):
 
 
 def test_model_errors_name_the_form_field_and_nothing_is_written(root):
-    result, touched = run(root, "new-window", {**NEW_WINDOW, "電話番号": "026-12", "緯度": "北緯36度",
-                                               "名称_カナ": "Test相談"})
+    result, touched = run(
+        root, "new-window", {**NEW_WINDOW, "電話番号": "026-12", "緯度": "北緯36度", "名称_カナ": "Test相談"}
+    )
     assert not result.ok and touched == set()
     assert result.messages == ["項目「緯度」: 数値で書いてください (must be a number): '北緯36度'"]
     result, touched = run(root, "new-window", {**NEW_WINDOW, "電話番号": "026-12", "名称_カナ": "テスト相談!"})
     assert not result.ok and touched == set()
-    assert result.messages == ["項目「名称_カナ」: ひらがなかカタカナで書いてください (write the reading in kana)",
-                               "項目「電話番号」: 電話番号の形式が正しくありません (not a valid Japanese phone number)"]
+    assert result.messages == [
+        "項目「名称_カナ」: ひらがなかカタカナで書いてください (write the reading in kana)",
+        "項目「電話番号」: 電話番号の形式が正しくありません (not a valid Japanese phone number)",
+    ]
     assert "まだ提案は作っていません" in comment_markdown(result)
 
 
 def test_cross_file_checks_undo_the_write(root):
     result, touched = run(root, "new-window", {**NEW_WINDOW, "都道府県コード又は市区町村コード": "999999"})
     assert not result.ok and touched == set()
-    assert result.messages == ["項目「都道府県コード又は市区町村コード」: 市町村コードが見つかりません (unknown municipality code): '999999'"]
+    assert result.messages == [
+        "項目「都道府県コード又は市区町村コード」: 市町村コードが見つかりません (unknown municipality code): '999999'"
+    ]
 
 
 # ---------------------------------------------------------------- the command, as the workflow runs it
 
+
 def test_cli_reads_the_event_file_and_writes_comment_and_outputs(root, tmp_path):
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"issue": {"number": 7, "body": render_body("new-window", NEW_WINDOW)}}), encoding="utf-8")
+    event.write_text(
+        json.dumps({"issue": {"number": 7, "body": render_body("new-window", NEW_WINDOW)}}), encoding="utf-8"
+    )
     out, comment, pr = tmp_path / "out.txt", tmp_path / "comment.md", tmp_path / "pr.md"
-    result = run_generator(root, "intake", "--event", str(event), "--comment", str(comment), "--pr-body", str(pr),
-                           "--issue", "7", "--github-output", str(out))
+    result = run_generator(
+        root,
+        "intake",
+        "--event",
+        str(event),
+        "--comment",
+        str(comment),
+        "--pr-body",
+        str(pr),
+        "--issue",
+        "7",
+        "--github-output",
+        str(out),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert out.read_text(encoding="utf-8") == "ok=true\nform=new-window\nid=test-soudan\npath=data/windows/test-soudan.yml\n"
+    assert (
+        out.read_text(encoding="utf-8")
+        == "ok=true\nform=new-window\nid=test-soudan\npath=data/windows/test-soudan.yml\n"
+    )
     assert "Closes #7" in pr.read_text(encoding="utf-8")
     assert comment.read_text(encoding="utf-8").startswith("ありがとうございます。")

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, run_generator
 from intake_bodies import render_body
 from test_intake import NEW_WINDOW
@@ -26,13 +25,20 @@ WORKFLOW = yaml.safe_load((ROOT / ".github/workflows/intake.yml").read_text(enco
 JOBS = WORKFLOW["jobs"]
 REPO = "test-owner/test-hub"
 ISSUE = "7"
-HOSTILE = {"ID (相談窓口のファイル名)": "yorisoi-hotline", "電話番号": "026-000-0001", "情報確認日": "2026-10-01",
-           "出典の補足": "テスト: 編集で別の掲載に向けかえる"}
+HOSTILE = {
+    "ID (相談窓口のファイル名)": "yorisoi-hotline",
+    "電話番号": "026-000-0001",
+    "情報確認日": "2026-10-01",
+    "出典の補足": "テスト: 編集で別の掲載に向けかえる",
+}
 
 
 def step(job: str, step_id: str | None = None, name_starts: str | None = None) -> dict:
-    return next(s for s in JOBS[job]["steps"] if (step_id and s.get("id") == step_id)
-                or (name_starts and s.get("name", "").startswith(name_starts)))
+    return next(
+        s
+        for s in JOBS[job]["steps"]
+        if (step_id and s.get("id") == step_id) or (name_starts and s.get("name", "").startswith(name_starts))
+    )
 
 
 class Runner:
@@ -47,12 +53,21 @@ class Runner:
         self.bin = tmp_path / "bin"
         self.bin.mkdir()
         gh = self.bin / "gh"
-        gh.write_text(f"#!/bin/sh\nexec {sys.executable} {ROOT / 'tests' / 'fake_gh.py'} \"$@\"\n", encoding="utf-8")
+        gh.write_text(f'#!/bin/sh\nexec {sys.executable} {ROOT / "tests" / "fake_gh.py"} "$@"\n', encoding="utf-8")
         gh.chmod(0o755)
         self.state_path = tmp_path / "github.json"
-        self.save({"repo": REPO, "refs": {"heads/main": "c0"}, "commits": {"c0": {"tree": "t0", "parents": [], "message": ""}},
-                   "trees": {"t0": {"data/windows/yorisoi-hotline.yml": "b0"}}, "blobs": {"b0": "(main)"},
-                   "pulls": [], "comments": {}, "calls": []})
+        self.save(
+            {
+                "repo": REPO,
+                "refs": {"heads/main": "c0"},
+                "commits": {"c0": {"tree": "t0", "parents": [], "message": ""}},
+                "trees": {"t0": {"data/windows/yorisoi-hotline.yml": "b0"}},
+                "blobs": {"b0": "(main)"},
+                "pulls": [],
+                "comments": {},
+                "calls": [],
+            }
+        )
         self.runs = 0
 
     def state(self) -> dict:
@@ -67,11 +82,23 @@ class Runner:
         temp.mkdir(exist_ok=True)
         output = self.tmp / f"run{self.runs}-output"
         output.write_text("", encoding="utf-8")
-        environ = {"PATH": f"{self.bin}:{os.environ['PATH']}", "HOME": str(self.tmp), "LANG": "C.UTF-8",
-                   "RUNNER_TEMP": str(temp), "GITHUB_OUTPUT": str(output), "FAKE_GH_STATE": str(self.state_path), **env}
+        environ = {
+            "PATH": f"{self.bin}:{os.environ['PATH']}",
+            "HOME": str(self.tmp),
+            "LANG": "C.UTF-8",
+            "RUNNER_TEMP": str(temp),
+            "GITHUB_OUTPUT": str(output),
+            "FAKE_GH_STATE": str(self.state_path),
+            **env,
+        }
         # As GitHub runs a `run:` step: bash --noprofile --norc -eo pipefail {0}
-        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd,
-                                env=environ, capture_output=True, text=True)
+        result = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+            cwd=cwd,
+            env=environ,
+            capture_output=True,
+            text=True,
+        )
         outputs = dict(line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines() if "=" in line)
         return result, outputs
 
@@ -81,31 +108,61 @@ class Runner:
         artifact = self.tmp / f"run{self.runs}-artifact"
         artifact.mkdir()
         event = self.tmp / f"run{self.runs}-event.json"
-        event.write_text(json.dumps({"issue": {"number": int(ISSUE), "body": render_body(form, answers)}}), encoding="utf-8")
+        event.write_text(
+            json.dumps({"issue": {"number": int(ISSUE), "body": render_body(form, answers)}}), encoding="utf-8"
+        )
         # The committed data is what the check job checks out: reset the copy before each run.
         shutil.rmtree(self.root / "data")
         shutil.copytree(ROOT / "data", self.root / "data")
         output = self.tmp / f"run{self.runs}-check-output"
-        run_generator(self.root, "intake", "--event", str(event), "--comment", str(artifact / "comment.md"),
-                      "--pr-body", str(artifact / "pr-body.md"), "--issue", ISSUE, "--github-output", str(output))
+        run_generator(
+            self.root,
+            "intake",
+            "--event",
+            str(event),
+            "--comment",
+            str(artifact / "comment.md"),
+            "--pr-body",
+            str(artifact / "pr-body.md"),
+            "--issue",
+            ISSUE,
+            "--github-output",
+            str(output),
+        )
         outputs = dict(line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines())
         if outputs["ok"] == "true":
             outputs["check"] = "success"  # make validate && make build: tests/test_build.py covers them
             stage = step("check", name_starts="渡すものをまとめる")
-            result, _ = self.bash(stage["run"].replace('"$RUNNER_TEMP/out', f'"{artifact}'),
-                                  {"FILE_PATH": outputs["path"]}, cwd=self.root)
+            result, _ = self.bash(
+                stage["run"].replace('"$RUNNER_TEMP/out', f'"{artifact}'), {"FILE_PATH": outputs["path"]}, cwd=self.root
+            )
             assert result.returncode == 0, result.stderr
         return outputs, artifact
 
     def propose(self, outputs: dict[str, str], artifact: Path) -> tuple[subprocess.CompletedProcess, dict[str, str]]:
-        env = {"GH_TOKEN": "test-token", "REPO": REPO, "BASE": "main", "ISSUE": ISSUE, "FORM": outputs["form"],
-               "LISTING_ID": outputs["id"], "FILE_PATH": outputs["path"], "DIR": str(artifact)}
+        env = {
+            "GH_TOKEN": "test-token",
+            "REPO": REPO,
+            "BASE": "main",
+            "ISSUE": ISSUE,
+            "FORM": outputs["form"],
+            "LISTING_ID": outputs["id"],
+            "FILE_PATH": outputs["path"],
+            "DIR": str(artifact),
+        }
         return self.bash(step("propose", "propose")["run"], env, cwd=self.tmp)
 
     def comment(self, outputs: dict[str, str], propose: dict[str, str], artifact: Path) -> str:
-        env = {"GH_TOKEN": "test-token", "REPO": REPO, "ISSUE": ISSUE, "INTAKE_OK": outputs.get("ok", ""),
-               "CHECK": outputs.get("check", ""), "OUTCOME": propose.get("outcome", ""), "PR_URL": propose.get("url", ""),
-               "DIR": str(artifact)}
+        env = {
+            "GH_TOKEN": "test-token",
+            "REPO": REPO,
+            "ISSUE": ISSUE,
+            "INTAKE_OK": outputs.get("ok", ""),
+            "CHECK": outputs.get("check", ""),
+            "OUTCOME": propose.get("outcome", ""),
+            "PR_URL": propose.get("url", ""),
+            "DIR": str(artifact),
+        }
         result, _ = self.bash(step("comment", "comment")["run"], env, cwd=self.tmp)
         assert result.returncode == 0, result.stderr
         return self.state()["comments"][ISSUE][-1]
@@ -145,7 +202,9 @@ def test_first_run_opens_one_pull_request_with_exactly_the_one_file(runner):
     assert set(files) == {"data/windows/yorisoi-hotline.yml", "data/windows/test-soudan.yml"}
     assert files["data/windows/yorisoi-hotline.yml"] == "(main)"  # the rest of the tree is main's
     assert "name: テスト相談窓口" in files["data/windows/test-soudan.yml"]
-    assert comment.startswith("ありがとうございます。") and f"https://github.com/{REPO}/pull/{pull['number']}" in comment
+    assert (
+        comment.startswith("ありがとうございます。") and f"https://github.com/{REPO}/pull/{pull['number']}" in comment
+    )
 
 
 def test_a_hostile_edit_after_a_review_leaves_the_pull_request_unchanged(runner):
@@ -162,11 +221,14 @@ def test_a_hostile_edit_after_a_review_leaves_the_pull_request_unchanged(runner)
 
     assert propose == {"outcome": "reviewed"}
     after = runner.state()
-    assert writes(after)[len(writes(before)):] == [["POST", f"repos/{REPO}/issues/7/comments", {"body": comment}]]
+    assert writes(after)[len(writes(before)) :] == [["POST", f"repos/{REPO}/issues/7/comments", {"body": comment}]]
     for key in ("refs", "commits", "trees", "blobs", "pulls"):
         assert after[key] == before[key], key
     assert branch_files(after, "intake/issue-7")["data/windows/yorisoi-hotline.yml"] == "(main)"
-    assert set(branch_files(after, "intake/issue-7")) == {"data/windows/yorisoi-hotline.yml", "data/windows/test-soudan.yml"}
+    assert set(branch_files(after, "intake/issue-7")) == {
+        "data/windows/yorisoi-hotline.yml",
+        "data/windows/test-soudan.yml",
+    }
     assert "今回の編集は提案に反映していません" in comment and "新しい Issue" in comment
     assert "誤りはありませんでした" not in comment
 
@@ -185,10 +247,13 @@ def test_an_edit_after_the_pull_request_was_closed_does_not_reopen_it(runner):
     assert "この提案はすでに閉じられている" in comment and "新しい Issue" in comment
 
 
-@pytest.mark.parametrize("form, answers", [
-    ("change-window", HOSTILE),                                                   # another form and listing
-    ("new-window", {**NEW_WINDOW, "ID (相談窓口のファイル名)": "test-soudan-other"}),  # the same form, another ID
-])
+@pytest.mark.parametrize(
+    "form, answers",
+    [
+        ("change-window", HOSTILE),  # another form and listing
+        ("new-window", {**NEW_WINDOW, "ID (相談窓口のファイル名)": "test-soudan-other"}),  # the same form, another ID
+    ],
+)
 def test_an_edit_may_not_change_the_form_or_the_listing(runner, form, answers):
     runner.run("new-window", NEW_WINDOW)
     before = runner.state()
@@ -207,8 +272,11 @@ def test_an_edit_before_any_review_updates_the_same_pull_request(runner):
     state = runner.state()
     [pull] = state["pulls"]
     assert "name: テスト相談窓口 (新)" in branch_files(state, "intake/issue-7")["data/windows/test-soudan.yml"]
-    assert ["PATCH", f"repos/{REPO}/git/refs/heads/intake/issue-7", {"sha": state["refs"]["heads/intake/issue-7"],
-                                                                     "force": True}] in state["calls"]
+    assert [
+        "PATCH",
+        f"repos/{REPO}/git/refs/heads/intake/issue-7",
+        {"sha": state["refs"]["heads/intake/issue-7"], "force": True},
+    ] in state["calls"]
     assert pull["body"].startswith("<!-- intake: form=new-window id=test-soudan -->\n")
     assert comment.startswith("ありがとうございます。")
 
@@ -219,14 +287,17 @@ def test_intake_errors_are_the_comment_and_nothing_is_proposed(runner):
     assert "まだ提案は作っていません" in comment and "電話番号の形式が正しくありません" in comment
 
 
-@pytest.mark.parametrize("form, path, listing_id", [
-    ("new-window", ".github/workflows/intake.yml", "test-soudan"),
-    ("new-window", "data/windows/../../.github/workflows/x.yml", "test-soudan"),
-    ("new-window", "data/windows/Test.yml", "Test"),
-    ("new-ibasho", "data/windows/test-soudan.yml", "test-soudan"),    # a path that is not the form's own
-    ("new-window", "data/windows/test-soudan.yml", "other"),
-    ("new-window;id", "data/windows/test-soudan.yml", "test-soudan"),
-])
+@pytest.mark.parametrize(
+    "form, path, listing_id",
+    [
+        ("new-window", ".github/workflows/intake.yml", "test-soudan"),
+        ("new-window", "data/windows/../../.github/workflows/x.yml", "test-soudan"),
+        ("new-window", "data/windows/Test.yml", "Test"),
+        ("new-ibasho", "data/windows/test-soudan.yml", "test-soudan"),  # a path that is not the form's own
+        ("new-window", "data/windows/test-soudan.yml", "other"),
+        ("new-window;id", "data/windows/test-soudan.yml", "test-soudan"),
+    ],
+)
 def test_propose_checks_the_path_again_and_writes_nothing_else(runner, tmp_path, form, path, listing_id):
     artifact = tmp_path / "artifact"
     target = artifact / "data/windows/test-soudan.yml"
@@ -252,7 +323,9 @@ def test_the_jobs_hold_only_their_own_permissions_and_run_no_project_code_with_a
             assert not s.get("uses", "").startswith("actions/checkout"), job
             assert not re.search(r"\b(make|python|pip|npm|node)\b|\.venv", s.get("run", "")), (job, s.get("name"))
     app = step("propose", "app-token")["with"]
-    assert (app["repositories"], app["permission-contents"], app["permission-pull-requests"]) == \
-        ("${{ github.event.repository.name }}", "write", "write")
+    assert (app["repositories"], app["permission-contents"], app["permission-pull-requests"]) == (
+        "${{ github.event.repository.name }}",
+        "write",
+        "write",
+    )
     assert set(k for k in app if k.startswith("permission-")) == {"permission-contents", "permission-pull-requests"}
-

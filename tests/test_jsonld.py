@@ -8,12 +8,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from conftest import ROOT
-from generator.checks import load_registry
-from generator.jsonld import script_tag
-from generator.pipeline import site_settings
+
+from generator.engine.pipeline import site_settings
+from generator.registry.checks import load_registry
+from generator.site.jsonld import script_tag
 
 SITE_URL = site_settings(ROOT).site_url
-DAYS = {f"https://schema.org/{d}" for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+DAYS = {
+    f"https://schema.org/{d}" for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+}
 
 
 class JsonLd(HTMLParser):
@@ -81,9 +84,12 @@ def test_government_window_with_hours(built_site):
     assert data["@type"] == "GovernmentService"
     phone = data["availableChannel"][0]["servicePhone"]
     assert phone["telephone"] == "+81 26-219-6880"
-    assert phone["hoursAvailable"][0] == {"@type": "OpeningHoursSpecification", "opens": "08:30", "closes": "17:15",
-                                          "dayOfWeek": [f"https://schema.org/{d}" for d in
-                                                        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")]}
+    assert phone["hoursAvailable"][0] == {
+        "@type": "OpeningHoursSpecification",
+        "opens": "08:30",
+        "closes": "17:15",
+        "dayOfWeek": [f"https://schema.org/{d}" for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")],
+    }
     place = next(c for c in data["availableChannel"] if "serviceLocation" in c)["serviceLocation"]
     assert place["address"]["streetAddress"] == "長野市大字鶴賀緑町1714-5 ふれあい福祉センター2階"
     assert place["address"]["addressLocality"] == "長野市" and place["address"]["addressRegion"] == "長野県"
@@ -92,8 +98,12 @@ def test_government_window_with_hours(built_site):
 def test_private_place_gives_its_town_and_nothing_finer(fixture_site):
     data = jsonld(fixture_site, "family-groups/test-secret-kazokukai")
     assert data["@type"] == "Organization"
-    assert data["address"] == {"@type": "PostalAddress", "addressCountry": "JP", "addressRegion": "長野県",
-                               "addressLocality": "伊那市"}
+    assert data["address"] == {
+        "@type": "PostalAddress",
+        "addressCountry": "JP",
+        "addressRegion": "長野県",
+        "addressLocality": "伊那市",
+    }
     assert not list(find(data, "geo")) and not list(find(data, "streetAddress")) and not list(find(data, "postalCode"))
     exact = jsonld(fixture_site, "windows/test-iijima-soudanshitsu")
     place = next(c for c in exact["availableChannel"] if "serviceLocation" in c)["serviceLocation"]
@@ -101,12 +111,19 @@ def test_private_place_gives_its_town_and_nothing_finer(fixture_site):
     approx = jsonld(fixture_site, "ibasho/test-approx-ibasho")
     assert approx["location"]["geo"] == {"@type": "GeoCoordinates", "latitude": 35.73, "longitude": 137.93}
     weekly = approx["location"]["openingHoursSpecification"]
-    assert weekly == [{"@type": "OpeningHoursSpecification", "opens": "18:00", "closes": "21:00",
-                       "dayOfWeek": ["https://schema.org/Monday", "https://schema.org/Thursday"]}]
+    assert weekly == [
+        {
+            "@type": "OpeningHoursSpecification",
+            "opens": "18:00",
+            "closes": "21:00",
+            "dayOfWeek": ["https://schema.org/Monday", "https://schema.org/Thursday"],
+        }
+    ]
 
 
 def test_data_cannot_close_the_script_element():
     tag = str(script_tag({"name": "</script><script>alert(1)</script> & <!--"}))
     assert tag.count("</script>") == 1 and "<!--" not in tag
     assert json.loads(tag.removeprefix('<script type="application/ld+json">').removesuffix("</script>")) == {
-        "name": "</script><script>alert(1)</script> & <!--"}
+        "name": "</script><script>alert(1)</script> & <!--"
+    }

@@ -7,10 +7,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from conftest import ROOT, TODAY
-from generator.checks import load_registry
-from generator.links import MARKER, broken_urls, listing_urls, sync_issue
-from generator.reminders import GitHub
 from test_reminders import REPO, FakeGitHub
+
+from generator.contribute.links import MARKER, broken_urls, listing_urls, sync_issue
+from generator.contribute.reminders import GitHub
+from generator.registry.checks import load_registry
 
 
 def test_the_list_holds_every_source_and_contact_url():
@@ -32,14 +33,17 @@ def test_one_issue_opens_updates_and_closes():
     body = fake.issues[1]["body"]
     assert body.startswith(MARKER) and "404 Not Found" in body and "`data/windows/test-a.yml`" in body
     report["error_map"]["links.txt"].append({"url": "https://example.org/b", "status": {"code": 500}})
-    assert sync_issue(api, broken_urls(report), used_by) == "update" and "https://example.org/b" in fake.issues[1]["body"]
+    assert (
+        sync_issue(api, broken_urls(report), used_by) == "update" and "https://example.org/b" in fake.issues[1]["body"]
+    )
     assert sync_issue(api, {}, used_by) == "close" and fake.issues[1]["state"] == "closed"
     assert sync_issue(api, {}, used_by) == "none" and len(fake.issues) == 1
 
 
 def test_every_internal_link_of_the_built_site_resolves(built_site: Path):
     """Offline: every href/src that stays on the site points at a file the build wrote."""
-    from generator.pipeline import site_settings
+    from generator.engine.pipeline import site_settings
+
     prefix = urlsplit(site_settings(ROOT).site_url).path or "/"  # absolute links carry the site's own path
     missing = []
     for page in built_site.rglob("*.html"):
@@ -54,7 +58,7 @@ def test_every_internal_link_of_the_built_site_resolves(built_site: Path):
                 if not path.startswith(prefix):
                     missing.append(f"{page.relative_to(built_site)} → {ref} (outside the site)")
                     continue
-                target = (built_site / path[len(prefix):]).resolve()
+                target = (built_site / path[len(prefix) :]).resolve()
             else:
                 target = (page.parent / path).resolve()
             if path.endswith("/") or target.is_dir():

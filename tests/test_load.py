@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
-from generator import load
-from generator.load import LoadError, load_file
+
+from generator.registry import load
+from generator.registry.load import LoadError, load_file
 
 
 def write(tmp_path: Path, text: str | bytes) -> Path:
@@ -27,7 +27,7 @@ def test_positions_point_at_keys_and_items(tmp_path):
 def test_times_and_words_stay_text(tmp_path):
     doc = load_file(write(tmp_path, "opens: 8:30\nanswer: no\nflag: true\ncount: 3\nday: 2026-01-31\n"))
     assert doc.data["opens"] == "8:30"  # YAML 1.1 would give 510
-    assert doc.data["answer"] == "no"   # YAML 1.1 would give False
+    assert doc.data["answer"] == "no"  # YAML 1.1 would give False
     assert doc.data["flag"] is True and doc.data["count"] == 3
     assert str(doc.data["day"]) == "2026-01-31"
 
@@ -36,13 +36,16 @@ def test_bom_is_ignored(tmp_path):
     assert load_file(write(tmp_path, b"\xef\xbb\xbfid: a\n")).data == {"id": "a"}
 
 
-@pytest.mark.parametrize("text, code, line", [
-    ("a: 1\na: 2\n", "duplicate-key", 2),
-    ("a: &x [1]\nb: *x\n", "yaml-alias", 2),
-    ("a:\n\tb: 1\n", "yaml-tab", 2),
-    ("", "empty-file", 1),
-    ("a: [1\n", "yaml-syntax", 2),
-])
+@pytest.mark.parametrize(
+    "text, code, line",
+    [
+        ("a: 1\na: 2\n", "duplicate-key", 2),
+        ("a: &x [1]\nb: *x\n", "yaml-alias", 2),
+        ("a:\n\tb: 1\n", "yaml-tab", 2),
+        ("", "empty-file", 1),
+        ("a: [1\n", "yaml-syntax", 2),
+    ],
+)
 def test_refused_with_position(tmp_path, text, code, line):
     with pytest.raises(LoadError) as err:
         load_file(write(tmp_path, text))
@@ -52,7 +55,8 @@ def test_refused_with_position(tmp_path, text, code, line):
 
 def test_billion_laughs_is_refused_fast(tmp_path):
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8))
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(8)
+    )
     with pytest.raises(LoadError) as err:
         load_file(write(tmp_path, bomb))
     assert err.value.problem.code == "yaml-alias"
@@ -67,8 +71,11 @@ def test_deep_nesting_is_refused(tmp_path):
 def test_alias_bomb_is_refused_with_bounded_memory(tmp_path):
     import time
     import tracemalloc
-    layers = "".join(f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}]\n"
-                     for i in range(1, 10))
+
+    layers = "".join(
+        f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}]\n"
+        for i in range(1, 10)
+    )
     path = write(tmp_path, "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + layers)  # 9^10 nodes if expanded
     tracemalloc.start()
     started = time.perf_counter()
@@ -100,11 +107,14 @@ def test_libyaml_and_python_loaders_read_every_file_alike(folder):
         assert _shape(fast) == _shape(slow), path
 
 
-@pytest.mark.parametrize("text, line, col, char", [
-    ("id: a\nname: テスト\u202eevil\n", 2, 10, "U+202E"),          # written as it is: the exact column
-    ('id: a\nname: "テスト\\u2067x"\n', 2, 7, "U+2067"),           # written as an escape: the value's start
-    ("id: a\nnote: テスト\x1bx\n", 2, 10, "U+001B"),
-])
+@pytest.mark.parametrize(
+    "text, line, col, char",
+    [
+        ("id: a\nname: テスト\u202eevil\n", 2, 10, "U+202E"),  # written as it is: the exact column
+        ('id: a\nname: "テスト\\u2067x"\n', 2, 7, "U+2067"),  # written as an escape: the value's start
+        ("id: a\nnote: テスト\x1bx\n", 2, 10, "U+001B"),
+    ],
+)
 def test_control_and_bidi_characters_are_refused_with_their_line(tmp_path, text, line, col, char):
     with pytest.raises(LoadError) as exc:
         load_file(write(tmp_path, text))

@@ -8,14 +8,15 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import ROOT
-
-LOCKS = {"requirements-lock.txt": ["requirements-dev.txt", "requirements.txt"],
-         "requirements-audit-lock.txt": ["requirements-audit.txt"]}
+LOCKS = {
+    "requirements-lock.txt": ["requirements-dev.txt", "requirements.txt"],
+    "requirements-audit-lock.txt": ["requirements-audit.txt"],
+}
 
 
 def pins(path: Path) -> dict[str, str]:
@@ -48,7 +49,9 @@ def test_every_requirement_is_in_the_lock_at_its_pinned_version(lock):
     locked = pins(ROOT / lock)
     for source in LOCKS[lock]:
         for name, version in pins(ROOT / source).items():
-            assert locked.get(name) == version, f"{source} pins {name}=={version}, {lock} has {locked.get(name)}: run make lock"
+            assert locked.get(name) == version, (
+                f"{source} pins {name}=={version}, {lock} has {locked.get(name)}: run make lock"
+            )
     command = next(line for line in (ROOT / lock).read_text(encoding="utf-8").splitlines() if "pip-compile --" in line)
     assert "--generate-hashes" in command and command.split("--strip-extras ")[1].split() == LOCKS[lock]
 
@@ -74,12 +77,14 @@ def test_the_lock_is_exactly_what_the_requirements_need():
         extras = needed.setdefault(name, set())
         extras |= req.extras
         dist = metadata.distribution(name)
-        assert canonicalize_name(dist.metadata["Name"]) == name and dist.version == locked[name], \
+        assert canonicalize_name(dist.metadata["Name"]) == name and dist.version == locked[name], (
             f"installed {name} {dist.version} differs from the lock's {locked[name]}: run make venv"
+        )
         for line in dist.requires or []:
             dep = Requirement(line)
-            if dep.marker is None or any(dep.marker.evaluate(default_environment() | {"extra": e})
-                                         for e in (extras or {""})):
+            if dep.marker is None or any(
+                dep.marker.evaluate(default_environment() | {"extra": e}) for e in (extras or {""})
+            ):
                 todo.append(dep)
     assert set(locked) - set(needed) == set(), "in the lock but needed by no requirement: run make lock"
 
@@ -87,5 +92,7 @@ def test_the_lock_is_exactly_what_the_requirements_need():
 def test_make_installs_only_from_the_lock_with_hashes():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     installs = [line for line in makefile.splitlines() if "pip install" in line and "$(BIN)" in line]
-    assert installs == ["\t$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)"]
+    assert installs == [
+        "\t$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)"
+    ]
     assert "LOCK := requirements-lock.txt" in makefile

@@ -1,4 +1,4 @@
-"""Maps (generator/maps.py, index.public_point, hub-map.js): what each map holds, that a hidden place
+"""Maps (generator/site/maps.py, index.public_point, hub-map.js): what each map holds, that a hidden place
 stays hidden in every built file, and — in Debian's chromium — that nothing leaves the site until the
 visitor presses 「地図を表示」, after which only 国土地理院's tile server is contacted."""
 
@@ -15,15 +15,15 @@ from urllib.parse import urlparse
 
 import folium
 import pytest
-
 from conftest import FIXTURES, ROOT, TODAY, copy_project, run_generator
-from generator.checks import load_registry
-from generator.furigana import strip_ruby
-from generator.index import KIND_LABELS, build_index, public_point
-from generator.maps import LIST_LIMIT, all_map, kind_map, map_data, map_files, region_map, town_map
-from generator.render import METHOD_JA
 
-MAP_FIXTURES = FIXTURES / "maps"       # synthetic listings added to a copy of the real data
+from generator.registry.checks import load_registry
+from generator.registry.furigana import strip_ruby
+from generator.registry.index import KIND_LABELS, build_index, public_point
+from generator.site.maps import LIST_LIMIT, all_map, kind_map, map_data, map_files, region_map, town_map
+from generator.site.render import METHOD_JA
+
+MAP_FIXTURES = FIXTURES / "maps"  # synthetic listings added to a copy of the real data
 GOLDEN = ROOT / "tests" / "golden" / "maps"
 TILE_HOST = "cyberjapandata.gsi.go.jp"
 HIDDEN = {"address": "テスト非公開町9-87-65", "postal_code": "399-9876", "lat": "35.6873", "lon": "137.9246"}
@@ -58,8 +58,12 @@ def rows(data: dict) -> dict[str, dict]:
         kind, label, glyph = data["kinds"][named["kind"]]
         town = data["towns"][named["town"]] if named["town"] is not None else None
         out[named["id"]] = {
-            "url": f"{kind}/{named['id']}/", "name": named["name"], "kind": label, "glyph": glyph,
-            "town": town[0] if town else "", "methods": [data["methods"][i] for i in named["methods"]],
+            "url": f"{kind}/{named['id']}/",
+            "name": named["name"],
+            "kind": label,
+            "glyph": glyph,
+            "town": town[0] if town else "",
+            "methods": [data["methods"][i] for i in named["methods"]],
             "note": data["notes"][named["note"]].replace("{town}", town[0] if town else ""),
             "latlng": [named["lat"], named["lon"]] if "lat" in named else town[1:],
         }
@@ -67,6 +71,7 @@ def rows(data: dict) -> dict[str, dict]:
 
 
 # ---------------------------------------------------------------- the precision rule
+
 
 def test_municipality_precision_stands_on_the_town_point_without_address(tmp_path):
     index = index_with_fixtures(tmp_path)
@@ -102,6 +107,7 @@ def test_no_coordinates_means_the_town_point_and_national_services_have_no_place
 
 # ---------------------------------------------------------------- which places each map holds (real data)
 
+
 def test_each_map_holds_the_listings_of_its_page():
     index = real_index()
     located = {e.id for e in index.all_entries if e.listing.municipality}
@@ -129,8 +135,10 @@ def test_every_map_file_is_written_and_carries_the_gsi_tiles():
     assert len(files) == len(index.towns) + len(index.registry.regions) + 3 + 1
     data = json.loads(files["map/data/all.json"])
     assert data["tiles"]["url"] == "https://" + TILE_HOST + "/xyz/std/{z}/{x}/{y}.png"
-    assert data["tiles"]["options"]["attribution"] == \
-        '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>'
+    assert (
+        data["tiles"]["options"]["attribution"]
+        == '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>'
+    )
     assert data["tiles"]["options"]["maxZoom"] == 18  # folium's option names, camelCased for Leaflet
 
 
@@ -157,9 +165,15 @@ def test_marker_rows_hold_what_the_popup_shows_and_nothing_it_can_derive():
     ina = index.registry.municipalities["202096"]
     markers = rows(data)
     assert markers["ina-maisapo-room"] == {  # no coordinates in its file: 伊那市's point stands in
-        "url": "ibasho/ina-maisapo-room/", "name": "まいさぽ伊那ルーム (オンラインの居場所)", "kind": "居場所",
-        "glyph": "居", "town": "伊那市", "methods": ["オンライン・チャット", "LINE"],
-        "note": "印は伊那市の代表点で、正確な場所ではありません。", "latlng": [round(ina.lat, 5), round(ina.lon, 5)]}
+        "url": "ibasho/ina-maisapo-room/",
+        "name": "まいさぽ伊那ルーム (オンラインの居場所)",
+        "kind": "居場所",
+        "glyph": "居",
+        "town": "伊那市",
+        "methods": ["オンライン・チャット", "LINE"],
+        "note": "印は伊那市の代表点で、正確な場所ではありません。",
+        "latlng": [round(ina.lat, 5), round(ina.lon, 5)],
+    }
     assert len(next(r for r in data["markers"] if r[1] == "ina-maisapo-room")) == 6
     for listing_id, marker in markers.items():  # every link is the listing's own page
         assert marker["url"] == entry(index, listing_id).url
@@ -167,7 +181,8 @@ def test_marker_rows_hold_what_the_popup_shows_and_nothing_it_can_derive():
 
 
 def render_map_page(index, template: str, **context) -> str:
-    from generator.render import environment
+    from generator.site.render import environment
+
     return environment(index).get_template(template).render(**context)
 
 
@@ -183,8 +198,9 @@ def test_map_page_lists_every_place_while_few(monkeypatch):
 def test_map_page_groups_its_places_by_region_when_many(monkeypatch):
     """At national scale /map/ would list every place: above LIST_LIMIT it lists each region instead,
     linking to the region's page, whose own list holds every one of that region's places."""
-    import generator.maps
-    monkeypatch.setattr(generator.maps, "LIST_LIMIT", 2)
+    import generator.site.maps
+
+    monkeypatch.setattr(generator.site.maps, "LIST_LIMIT", 2)
     index = real_index()
     text = render_map_page(index, "map.md.j2", root="../", path="map/index.md")
     block = text.split('class="hub-map"', 1)[1]
@@ -192,12 +208,19 @@ def test_map_page_groups_its_places_by_region_when_many(monkeypatch):
     assert "場所が多いため、地域ごとにまとめています。" in block
     assert "下の一覧から地域ごとに同じ場所を見られます。" in text
     places = block.split('<ul class="hub-map__list hub-map__regions">', 1)[1].split("</ul>")[0]
-    lines = re.findall(r'<li><a href="\.\./regions/([a-z-]+)/">([^<]+)</a> <span class="hub-muted">([^<]+)</span></li>', places)
+    lines = re.findall(
+        r'<li><a href="\.\./regions/([a-z-]+)/">([^<]+)</a> <span class="hub-muted">([^<]+)</span></li>', places
+    )
     assert places.count("<li>") == len(lines)
     placed = {m.entry.id: m for m in all_map(index).markers}
-    expected = [rid for rid, region in index.registry.regions.items()
-                if any(m.entry.town and m.entry.town.region == rid for m in placed.values())]
-    assert [rid for rid, _name, _counts in lines] == expected  # data/regions.yml's order; regions without a place left out
+    expected = [
+        rid
+        for rid, region in index.registry.regions.items()
+        if any(m.entry.town and m.entry.town.region == rid for m in placed.values())
+    ]
+    assert [
+        rid for rid, _name, _counts in lines
+    ] == expected  # data/regions.yml's order; regions without a place left out
     assert sum(int(counts.split("件")[0]) for _rid, _name, counts in lines) == len(placed)
     assert "まいさぽ伊那ルーム" not in block  # the places themselves are on the region pages
     for rid, _name, _counts in lines:
@@ -211,6 +234,7 @@ def test_map_page_groups_its_places_by_region_when_many(monkeypatch):
 
 # ---------------------------------------------------------------- vendored Leaflet
 
+
 def test_vendored_leaflet_matches_its_pins():
     vendor = ROOT / "docs" / "assets" / "vendor"
     sums = (ROOT / "generator" / "vendor" / "SHA256SUMS").read_text().split("\n")
@@ -218,8 +242,9 @@ def test_vendored_leaflet_matches_its_pins():
     for line in filter(None, sums):
         digest, name = line.split("  ", 1)
         listed[name.removeprefix("./")] = digest
-    on_disk = {str(p.relative_to(vendor)): hashlib.sha256(p.read_bytes()).hexdigest()
-               for p in vendor.rglob("*") if p.is_file()}
+    on_disk = {
+        str(p.relative_to(vendor)): hashlib.sha256(p.read_bytes()).hexdigest() for p in vendor.rglob("*") if p.is_file()
+    }
     assert on_disk == listed, "docs/assets/vendor/ differs from generator/vendor/SHA256SUMS: run `make vendor`"
     pins = json.loads((ROOT / "generator" / "vendor" / "package.json").read_text())["dependencies"]
     assert (vendor / "leaflet" / "leaflet.js").read_text()[:60].find(f"Leaflet {pins['leaflet']},") > 0
@@ -229,6 +254,7 @@ def test_vendored_leaflet_matches_its_pins():
 
 
 # ---------------------------------------------------------------- the built site
+
 
 def map_pages(site: Path, index) -> dict[Path, str]:
     pages = {site / "municipalities" / code / "index.html": f"map/data/town-{code}.json" for code in index.towns}
@@ -257,7 +283,10 @@ def test_every_map_page_has_its_list_and_loads_nothing_until_asked(built_site):
         assert places.count("<li>") == len(markers), page  # the text alternative
         assert all(f'href="{root.group(1)}{m["url"]}"' in places for m in markers.values()), page
         assert "決まった場所がないため地図にはのっていません" in block
-        assert '<button type="button" class="md-button md-button--primary hub-map__show" hidden>地図を表示</button>' in text
+        assert (
+            '<button type="button" class="md-button md-button--primary hub-map__show" hidden>地図を表示</button>'
+            in text
+        )
         assert "国土地理院のサーバー" in text
         body = text.split("</head>", 1)[1]  # the CSP in <head> names the tile host it allows
         assert TILE_HOST not in body and "leaflet.js" not in text  # both only after the button
@@ -280,7 +309,7 @@ def test_hidden_place_never_reaches_any_built_file(tmp_path):
             for key, value in HIDDEN.items():
                 if value in text:
                     found[key].append(str(path.relative_to(site)))
-            if ',35.67,137.91]' in text:
+            if ",35.67,137.91]" in text:
                 rounded.append(str(path.relative_to(site)))
     assert found == {key: [] for key in HIDDEN}
     # the scan does read the marker files: the approximate listing's rounded point is there
@@ -333,11 +362,14 @@ def wait_until(condition, seconds=10.0):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("url, data", [
-    ("/municipalities/202011/", "map/data/town-202011.json"),
-    ("/windows/", "map/data/windows.json"),
-    ("/map/", "map/data/all.json"),
-])
+@pytest.mark.parametrize(
+    "url, data",
+    [
+        ("/municipalities/202011/", "map/data/town-202011.json"),
+        ("/windows/", "map/data/windows.json"),
+        ("/map/", "map/data/all.json"),
+    ],
+)
 def test_tiles_only_after_the_button_and_every_marker_shown(visitor, server, built_site, url, data):  # noqa: F811
     expected = len(json.loads((built_site / data).read_text(encoding="utf-8"))["markers"])
     visitor.goto(server + url)  # waits for "load"; later requests from page load are caught below as well
@@ -354,10 +386,14 @@ def test_tiles_only_after_the_button_and_every_marker_shown(visitor, server, bui
     visitor.wait_for_selector(".hub-map[data-markers]")
     assert wait_until(lambda: visitor.outside), "no tile was requested after pressing the button"
     assert {urlparse(u).hostname for u in visitor.outside} == {TILE_HOST}  # everything since page load
-    assert all(re.fullmatch(r"https://cyberjapandata\.gsi\.go\.jp/xyz/std/\d+/\d+/\d+\.png", u) for u in visitor.outside)
+    assert all(
+        re.fullmatch(r"https://cyberjapandata\.gsi\.go\.jp/xyz/std/\d+/\d+/\d+\.png", u) for u in visitor.outside
+    )
     assert wait_until(lambda: visible_markers(visitor) == expected), (visible_markers(visitor), expected)
-    assert visitor.locator(".leaflet-control-attribution a", has_text="地理院タイル").get_attribute("href") == \
-        "https://maps.gsi.go.jp/development/ichiran.html"
+    assert (
+        visitor.locator(".leaflet-control-attribution a", has_text="地理院タイル").get_attribute("href")
+        == "https://maps.gsi.go.jp/development/ichiran.html"
+    )
 
 
 @pytest.mark.browser
@@ -400,7 +436,11 @@ def test_a_popup_holds_the_name_kind_note_and_link(visitor, server):  # noqa: F8
     popup = visitor.locator(".leaflet-popup-content")
     popup.wait_for()
     assert [line for line in popup.inner_text().split("\n") if line] == [
-        name, "家族会・親の会 ・ 安曇野市", "方法: 来所 (出向いて相談)", "印は安曇野市の代表点で、正確な場所ではありません。"]
+        name,
+        "家族会・親の会 ・ 安曇野市",
+        "方法: 来所 (出向いて相談)",
+        "印は安曇野市の代表点で、正確な場所ではありません。",
+    ]
     popup.get_by_role("link", name=name).click()
     visitor.wait_for_url(server + "/family-groups/azumino-kazoku-koryukai/")
     assert visitor.locator("h1").inner_text().startswith("安曇野市 ひきこもりの家族の交流会")
@@ -414,13 +454,20 @@ def test_names_in_the_marker_file_are_shown_as_text_never_as_markup(visitor, ser
     hostile = '<img src=x onerror="window.__pwned=1">テスト町'
     data["focus"]["name"] = hostile
     data["kinds"] = [[k[0], k[1], '<img src=x onerror="window.__pwned=2">'] for k in data["kinds"]]
-    data["markers"] = [[row[0], row[1], '<b>テスト</b><img src=x onerror="window.__pwned=3">', *row[3:]]
-                       for row in data["markers"][:1]]
-    data["tiles"]["options"]["attribution"] = ('<a href="https://maps.gsi.go.jp/development/ichiran.html" '
-                                               'onmouseover="window.__pwned=4">地理院タイル</a>'
-                                               '<img src=x onerror="window.__pwned=5">')
-    visitor.route("**/map/data/town-202011.json", lambda route: route.fulfill(
-        status=200, content_type="application/json", body=json.dumps(data, ensure_ascii=False)))
+    data["markers"] = [
+        [row[0], row[1], '<b>テスト</b><img src=x onerror="window.__pwned=3">', *row[3:]] for row in data["markers"][:1]
+    ]
+    data["tiles"]["options"]["attribution"] = (
+        '<a href="https://maps.gsi.go.jp/development/ichiran.html" '
+        'onmouseover="window.__pwned=4">地理院タイル</a>'
+        '<img src=x onerror="window.__pwned=5">'
+    )
+    visitor.route(
+        "**/map/data/town-202011.json",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(data, ensure_ascii=False)
+        ),
+    )
     visitor.goto(server + "/municipalities/202011/")
     visitor.get_by_role("button", name="地図を表示").click()
     visitor.wait_for_selector(".hub-map[data-markers]")

@@ -8,11 +8,11 @@ import threading
 import time
 from pathlib import Path
 
+from conftest import copy_project, fixture_data
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from conftest import copy_project, fixture_data
-from generator.parallel import can_fork
+from generator.registry.parallel import can_fork
 
 SERVE_URL = "http://127.0.0.1:8000/hub/"
 LISTING = Path("data/windows/test-iijima-soudanshitsu.yml")
@@ -42,8 +42,12 @@ def test_preview_renders_again_only_the_pages_an_edit_changed(tmp_path):
     try:
         before = rendered(site)
         listing = root / LISTING
-        listing.write_text(listing.read_text(encoding="utf-8").replace(
-            "テスト用の架空の相談室です。", "テスト用の架空の相談室です。編集したことばです。"), encoding="utf-8")
+        listing.write_text(
+            listing.read_text(encoding="utf-8").replace(
+                "テスト用の架空の相談室です。", "テスト用の架空の相談室です。編集したことばです。"
+            ),
+            encoding="utf-8",
+        )
         time.sleep(0.01)
         rebuild(root, site)
         after = rendered(site)

@@ -1,4 +1,4 @@
-"""「いま受付中」「次は 月曜 8:30 から」: the hours data (generator/opening.py) and what a visitor reads at fixed clock
+"""「いま受付中」「次は 月曜 8:30 から」: the hours data (generator/site/opening.py) and what a visitor reads at fixed clock
 times (a weekday, a Saturday night, a public holiday, 12/31), whatever the time zone of the visitor's phone."""
 
 from __future__ import annotations
@@ -7,16 +7,17 @@ import datetime as dt
 
 import holidays
 import pytest
-
 from conftest import copy_project, fixture_data, run_generator
-from generator.models import Schedule, TimeSlot
-from generator.opening import calendar_data, hours_data, year_end
+
+from generator.registry.models import Schedule, TimeSlot
+from generator.site.opening import calendar_data, hours_data, year_end
 
 JST = dt.timezone(dt.timedelta(hours=9))
 WEEK_JA = "月火水木金土日"
 
 
 # ---------------------------------------------------------------- the data Python decides
+
 
 def test_the_calendar_holds_public_holidays_and_year_end():
     data = calendar_data(dt.date(2026, 12, 1))
@@ -39,8 +40,9 @@ def test_what_a_listing_does_on_those_days_comes_from_the_data():
 
 
 def test_a_daily_line_keeps_its_hours_and_an_overnight_slot_ends_the_next_morning():
-    night = TimeSlot(days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"], opens="20:00", closes="06:00",
-                     closes_next_day=True)
+    night = TimeSlot(
+        days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"], opens="20:00", closes="06:00", closes_next_day=True
+    )
     same = TimeSlot(month_days=[10], opens="08:00", closes="08:00")  # 24 hours: 8:00〜翌8:00
     data = hours_data([night, same], None)
     assert data["s"] == [[[0, 1, 2, 3, 4, 5, 6], [], [], 1200, 1800, 1], [[], [], [10], 480, 1920, 0]]
@@ -55,6 +57,7 @@ def test_no_times_no_data_and_some_times_partial():
 
 # ---------------------------------------------------------------- what a visitor reads
 
+
 @pytest.fixture(scope="module")
 def opening_site(tmp_path_factory):
     data = fixture_data(tmp_path_factory.mktemp("opening-data"), "opening")
@@ -66,7 +69,8 @@ def opening_site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(opening_site):
-    from generator.audit import serve
+    from generator.engine.audit import serve
+
     with serve(opening_site) as url:
         yield url
 
@@ -74,7 +78,8 @@ def server(opening_site):
 @pytest.fixture(scope="module")
 def browser():
     playwright = pytest.importorskip("playwright.sync_api")
-    from generator.audit import CHROMIUM, CHROMIUM_ARGS
+    from generator.engine.audit import CHROMIUM, CHROMIUM_ARGS
+
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -83,8 +88,9 @@ def browser():
 
 def visit(browser, server, when: dt.datetime, path="/windows/", **options):
     """The page at a fixed moment, on a phone whose own clock is set to another time zone."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP",
-                                  timezone_id="America/Los_Angeles", **options)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="ja-JP", timezone_id="America/Los_Angeles", **options
+    )
     page = context.new_page()
     page.clock.set_fixed_time(when)
     page.goto(server + path)
@@ -145,8 +151,10 @@ def test_weekday_morning(browser, server):
 
 
 def test_saturday_night(browser, server):
-    day = next_day(TODAY + dt.timedelta(days=2),
-                   lambda d: d.weekday() == 5 and not closed_day(d + dt.timedelta(days=2)) and not year_end(d))
+    day = next_day(
+        TODAY + dt.timedelta(days=2),
+        lambda d: d.weekday() == 5 and not closed_day(d + dt.timedelta(days=2)) and not year_end(d),
+    )
     page = visit(browser, server, dt.datetime.combine(day, dt.time(22, 0), JST))
     assert now_text(page, "テスト平日窓口") == "次は 月曜 8:30 から"
     assert now_text(page, "テスト祝日不明窓口") == "次は 月曜 10:00 から"
@@ -173,7 +181,9 @@ def test_new_years_eve(browser, server):
 
 def test_the_listing_page_says_it_too(browser, server):
     day = next_day(TODAY + dt.timedelta(days=2), lambda d: d.weekday() == 2 and not closed_day(d))
-    page = visit(browser, server, dt.datetime.combine(day, dt.time(9, 0), JST), path="/windows/test-heijitsu-madoguchi/")
+    page = visit(
+        browser, server, dt.datetime.combine(day, dt.time(9, 0), JST), path="/windows/test-heijitsu-madoguchi/"
+    )
     assert page.locator("article.md-content__inner > .hub-now").inner_text() == "いま受付中 (17:15 まで)"
     page.context.close()
 
@@ -190,8 +200,10 @@ def test_without_javascript_the_times_stay_and_nothing_is_claimed(browser, serve
 
 
 def test_the_words_follow_the_clock_while_the_page_stays_open(browser, server):
-    day = next_day(TODAY + dt.timedelta(days=2),
-                   lambda d: d.weekday() == 2 and not closed_day(d) and not closed_day(d + dt.timedelta(days=1)))
+    day = next_day(
+        TODAY + dt.timedelta(days=2),
+        lambda d: d.weekday() == 2 and not closed_day(d) and not closed_day(d + dt.timedelta(days=1)),
+    )
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
     page = context.new_page()
     page.clock.install(time=dt.datetime.combine(day, dt.time(17, 10), JST))

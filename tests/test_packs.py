@@ -7,15 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, TODAY
-from generator.checks import load_registry
-from generator.import_sheet import import_sheet
-from generator.index import build_index
-from generator.load import load_file
-from generator.models import LISTING_KINDS
-from generator.packs import pack_entries, pack_sheet
-from generator.render import plan_pages
+
+from generator.contribute.import_sheet import import_sheet
+from generator.registry.checks import load_registry
+from generator.registry.index import build_index
+from generator.registry.load import load_file
+from generator.registry.models import LISTING_KINDS
+from generator.site.packs import pack_entries, pack_sheet
+from generator.site.render import plan_pages
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def _listings(root: Path) -> dict[str, object]:
 def test_every_towns_sheet_goes_back_through_import_sheet_without_loss(root):
     index = build_index(load_registry(root, TODAY), TODAY)
     before = _listings(root)
-    assert any(l.maintainer_note or any(s.maintainer_note for s in l.source) for l in before.values())
+    assert any(x.maintainer_note or any(s.maintainer_note for s in x.source) for x in before.values())
     towns = [code for code in index.registry.municipalities if pack_entries(index, code)]
     assert towns
     for code in towns:
@@ -68,7 +68,7 @@ def test_a_changed_cell_comes_back_as_that_change_only(root):
 def test_each_town_has_a_pack_page_out_of_search():
     index = build_index(load_registry(ROOT, TODAY), TODAY)
     pages = plan_pages(index).render_all()
-    for code, town in index.registry.municipalities.items():
+    for code in index.registry.municipalities:
         text = pages[f"contribute/towns/{code}.md"]
         assert "search:\n  exclude: true" in text.split("---")[1]
         entries = pack_entries(index, code)

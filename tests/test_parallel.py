@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from generator.parallel import InBackground, Streamed, fork_map, workers
+from generator.registry.parallel import InBackground, Streamed, fork_map, workers
 
 
 def test_background_work_returns_its_result_from_another_process():

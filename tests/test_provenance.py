@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, TODAY, fixture_data, run_generator
-from generator.checks import load_registry
-from generator.index import build_index
-from generator.load import load_file
-from generator.models import PartialDate
-from generator.render import date_ja
+
+from generator.registry.checks import load_registry
+from generator.registry.index import build_index
+from generator.registry.load import load_file
+from generator.registry.models import PartialDate
+from generator.site.render import date_ja
 
 SECRETS = ("秘密-ABC", "秘密-XYZ")  # words only the fixture's maintainer notes hold
 
@@ -43,7 +43,9 @@ def text_files(folder: Path):
 
 
 def test_a_town_halls_number_says_what_to_ask_for(published):
-    sentence = "テスト飯島町役場の代表番号です。「テストまいさぽ (生活就労支援センター)をお願いします」と伝えてください。"
+    sentence = (
+        "テスト飯島町役場の代表番号です。「テストまいさぽ (生活就労支援センター)をお願いします」と伝えてください。"
+    )
     assert sentence in page(published, "windows/test-daihyo-soudan.md")
     assert sentence in page(published, "municipalities/203840.md")  # on the card too
     assert sentence in page(published, "flyers/203840.md")
@@ -65,12 +67,16 @@ def test_a_year_only_date_is_shown_as_a_year_never_as_an_invented_day(published)
 
 
 def test_no_page_or_file_holds_a_maintainers_note(published):
-    leaks = [str(path.relative_to(published)) for path, text in text_files(published) if any(s in text for s in SECRETS)]
+    leaks = [
+        str(path.relative_to(published)) for path, text in text_files(published) if any(s in text for s in SECRETS)
+    ]
     assert leaks == []
     assert "テスト用の公開の補足です。" in page(published, "windows/test-daihyo-soudan.md")  # the public note stays
 
 
-@pytest.mark.parametrize("value, shown", [("2020", "2020年ごろ"), ("2020-11", "2020年11月"), ("2020-11-05", "2020年11月5日")])
+@pytest.mark.parametrize(
+    "value, shown", [("2020", "2020年ごろ"), ("2020-11", "2020年11月"), ("2020-11-05", "2020年11月5日")]
+)
 def test_dates_keep_their_precision(value, shown):
     date = PartialDate.parse(value)
     assert date_ja(date) == shown and date.isoformat() == value
@@ -94,7 +100,8 @@ def test_every_town_has_a_window_near_it_that_can_be_reached(code):
 def maintainer_notes(value) -> list[str]:
     if isinstance(value, dict):
         return [v for k, v in value.items() if k == "maintainer_note"] + [
-            n for v in value.values() for n in maintainer_notes(v)]
+            n for v in value.values() for n in maintainer_notes(v)
+        ]
     if isinstance(value, list):
         return [n for v in value for n in maintainer_notes(v)]
     return []
@@ -105,6 +112,10 @@ def test_no_built_file_holds_a_maintainers_note_of_the_real_data(built_site):
     assert len(notes) > 20
     # each sentence of a note long enough to be its own (numbers alone may rightly appear elsewhere: a town hall's)
     needles = {part.strip() for n in notes for part in re.split(r"[。\n]", n) if len(part.strip()) >= 16}
-    leaks = {(str(path.relative_to(built_site)), needle) for path, text in text_files(built_site)
-             for needle in needles if needle in text}
+    leaks = {
+        (str(path.relative_to(built_site)), needle)
+        for path, text in text_files(built_site)
+        for needle in needles
+        if needle in text
+    }
     assert leaks == set()

@@ -16,11 +16,11 @@ import urllib.error
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT, run_generator
-from generator.checks import load_registry
-from generator.index import build_index
-from generator.reminders import NUDGE, GitHub, GitHubError, due_groups, sync, write_texts
+
+from generator.contribute.reminders import NUDGE, GitHub, GitHubError, due_groups, sync, write_texts
+from generator.registry.checks import load_registry
+from generator.registry.index import build_index
 
 REPO = "example/hub"
 
@@ -37,8 +37,13 @@ class FakeGitHub:
 
     def add(self, body: str, created: str, title: str = "t") -> int:
         number = len(self.issues) + 1
-        self.issues[number] = {"number": number, "title": title, "body": body, "state": "open",
-                               "created_at": f"{created}T00:00:00Z"}
+        self.issues[number] = {
+            "number": number,
+            "title": title,
+            "body": body,
+            "state": "open",
+            "created_at": f"{created}T00:00:00Z",
+        }
         self.comments[number] = []
         return number
 
@@ -56,7 +61,7 @@ class FakeGitHub:
         if method == "GET" and path.startswith("/issues?"):
             page = int(re.search(r"[?&]page=(\d+)", path).group(1))
             open_ = [i for i in self.issues.values() if i["state"] == "open"]
-            out = open_[(page - 1) * 100: page * 100]
+            out = open_[(page - 1) * 100 : page * 100]
         elif method == "GET" and path.endswith("/comments?per_page=100"):
             out = self.comments[int(path.split("/")[2])]
         elif method == "POST" and path == "/issues":
@@ -73,8 +78,11 @@ class FakeGitHub:
         return _Response(json.dumps(out))
 
     def open_keys(self) -> list[str]:
-        return sorted(re.search(r"hub-reminder:([a-z0-9-]+)", i["body"]).group(1)
-                      for i in self.issues.values() if i["state"] == "open")
+        return sorted(
+            re.search(r"hub-reminder:([a-z0-9-]+)", i["body"]).group(1)
+            for i in self.issues.values()
+            if i["state"] == "open"
+        )
 
 
 class _Response(io.BytesIO):
@@ -107,19 +115,26 @@ def test_who_is_due_on_fixed_dates(root):
     def due(day):
         index = build_index(load_registry(root, day), day)
         return sorted(i for g in due_groups(index, day) for i in g.ids)
+
     assert due(dt.date(2026, 11, 27)) == ["windows/test-ken-madoguchi"]
     assert due(dt.date(2027, 2, 28)) == ["windows/test-ken-madoguchi"]  # LINE: 6 months after 2026-09-01 is 03-01
     assert due(dt.date(2027, 3, 1)) == ["ibasho/test-ina-ibasho", "windows/test-ken-madoguchi"]
-    assert due(dt.date(2027, 7, 1)) == ["family-groups/test-kazokukai", "ibasho/test-ina-ibasho",
-                                        "windows/test-ken-madoguchi"]
+    assert due(dt.date(2027, 7, 1)) == [
+        "family-groups/test-kazokukai",
+        "ibasho/test-ina-ibasho",
+        "windows/test-ken-madoguchi",
+    ]
 
 
 def test_december_asks_every_listing_with_opening_times_about_nenmatsu_nenshi(root):
     day = dt.date(2026, 12, 1)
     index = build_index(load_registry(root, day), day)
     items = {e.id: reasons for g in due_groups(index, day) for e, reasons in g.items}
-    timed = {e.id for e in index.all_entries if e.listing.schedule and e.listing.schedule.slots
-             or any(p.hours for p in e.listing.contacts.phones)}
+    timed = {
+        e.id
+        for e in index.all_entries
+        if e.listing.schedule and e.listing.schedule.slots or any(p.hours for p in e.listing.contacts.phones)
+    }
     assert timed and {i for i, r in items.items() if "年末年始のお休み・受付時間の確認 (毎年12月)" in r} == timed
 
 
@@ -209,8 +224,17 @@ def test_the_issue_text_has_the_facts_and_both_links(root):
 
 
 def test_command_without_a_token_says_so_and_sends_nothing(root):
-    result = run_generator(root, "reminders", "--date", "2026-11-27", "--out", str(root / "o"), "--sync",
-                           GITHUB_TOKEN="", GITHUB_REPOSITORY=REPO)
+    result = run_generator(
+        root,
+        "reminders",
+        "--date",
+        "2026-11-27",
+        "--out",
+        str(root / "o"),
+        "--sync",
+        GITHUB_TOKEN="",
+        GITHUB_REPOSITORY=REPO,
+    )
     assert result.returncode == 1
     assert "GITHUB_TOKEN がありません。確認のお願いは送っていません" in result.stderr
 
@@ -218,5 +242,7 @@ def test_command_without_a_token_says_so_and_sends_nothing(root):
 def test_command_dry_run_prints_the_groups(root):
     result = run_generator(root, "reminders", "--date", "2026-11-27", "--dry-run")
     assert result.returncode == 0, result.stderr
-    assert "windows/test-ken-madoguchi" in result.stdout and "確認のお願い: 1 グループ、1 件 (2026-11-27)" in result.stdout
+    assert (
+        "windows/test-ken-madoguchi" in result.stdout and "確認のお願い: 1 グループ、1 件 (2026-11-27)" in result.stdout
+    )
     assert not (root / "o").exists()

@@ -2,19 +2,22 @@
 
 import pytest
 
-from generator.models import PhoneContact, TimeSlot
-from generator.render import md, slot_ja, tel_uri
+from generator.registry.models import PhoneContact, TimeSlot
+from generator.site.render import md, slot_ja, tel_uri
 
 
-@pytest.mark.parametrize("slot, text", [
-    (dict(days=["sat"], nth=[2], opens="13:30", closes="16:00"), "毎月第2土曜 13:30〜16:00"),
-    (dict(days=["fri"], nth=[-1], opens="20:00", closes="21:00"), "毎月最終金曜 20:00〜21:00"),
-    (dict(days=["mon", "tue", "wed", "thu", "fri"], opens="08:30", closes="17:15"), "平日 (月〜金) 8:30〜17:15"),
-    (dict(days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"], opens="00:00", closes="24:00"), "毎日 24時間"),
-    (dict(days=["mon", "thu", "fri"], opens="06:00", closes="24:00"), "月・木・金曜 6:00〜24:00"),
-    (dict(month_days=[10], opens="08:00", closes="08:00"), "毎月10日 8:00〜翌8:00"),
-    (dict(days=["mon", "tue", "wed", "thu", "fri", "sat"], opens="10:00", closes="18:00"), "月〜土曜 10:00〜18:00"),
-])
+@pytest.mark.parametrize(
+    "slot, text",
+    [
+        (dict(days=["sat"], nth=[2], opens="13:30", closes="16:00"), "毎月第2土曜 13:30〜16:00"),
+        (dict(days=["fri"], nth=[-1], opens="20:00", closes="21:00"), "毎月最終金曜 20:00〜21:00"),
+        (dict(days=["mon", "tue", "wed", "thu", "fri"], opens="08:30", closes="17:15"), "平日 (月〜金) 8:30〜17:15"),
+        (dict(days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"], opens="00:00", closes="24:00"), "毎日 24時間"),
+        (dict(days=["mon", "thu", "fri"], opens="06:00", closes="24:00"), "月・木・金曜 6:00〜24:00"),
+        (dict(month_days=[10], opens="08:00", closes="08:00"), "毎月10日 8:00〜翌8:00"),
+        (dict(days=["mon", "tue", "wed", "thu", "fri", "sat"], opens="10:00", closes="18:00"), "月〜土曜 10:00〜18:00"),
+    ],
+)
 def test_schedule_in_plain_japanese(slot, text):
     assert slot_ja(TimeSlot.model_validate(slot)) == text
 
@@ -25,7 +28,7 @@ def test_tel_links_are_international_and_keep_extensions():
 
 
 def test_markdown_escaping_neutralises_markup():
-    out = str(md('<script>x</script> [a](javascript:b) *c* # d'))
+    out = str(md("<script>x</script> [a](javascript:b) *c* # d"))
     assert "<" not in out and "[" not in out and "*" not in out and "(" not in out and "#" not in out.split("&#")[0]
 
 
@@ -35,6 +38,7 @@ def test_a_heading_shows_the_name_as_written(name):
     import re
 
     import markdown
+
     extensions = ["attr_list", "md_in_html", "admonition", "tables", "toc"]  # mkdocs.yml's markdown_extensions
     page = markdown.markdown(f"# {md(name)}\n", extensions=extensions)
     visible = html_lib.unescape(re.sub(r"<[^>]+>", "", re.search(r"<h1[^>]*>(.*)</h1>", page).group(1)))

@@ -12,9 +12,9 @@ import datetime as dt
 import subprocess
 
 import pytest
-
 from conftest import ROOT
-from generator.checks import load_registry
+
+from generator.registry.checks import load_registry
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
@@ -31,8 +31,8 @@ def tap(page, name: str, exact: bool = True) -> None:
 
 def test_a_young_adult_in_omi_who_cannot_phone(phone, server):  # noqa: F811
     phone.goto(server + "/")
-    tap(phone, "麻績村")                      # 1: the town list on the home page
-    tap(phone, "電話以外で")                   # 2: the jump bar, on the first screen
+    tap(phone, "麻績村")  # 1: the town list on the home page
+    tap(phone, "電話以外で")  # 2: the jump bar, on the first screen
     first = phone.locator("#no-phone ~ .hub-cards").first.locator(".hub-card").first
     assert first.is_visible()
     who = first.locator(".hub-card__who")
@@ -47,12 +47,12 @@ def test_a_mother_in_iijima_on_a_saturday_evening(browser, server):  # noqa: F81
     page = context.new_page()
     page.clock.set_fixed_time(dt.datetime(2026, 12, 5, 20, 30, tzinfo=JST))  # a Saturday, 20:30
     page.goto(server + "/")
-    tap(page, "飯島町")                         # 1
+    tap(page, "飯島町")  # 1
     assert page.locator(".hub-card .hub-now", has_text="いま受付中").count() >= 1  # someone to talk to now
     crisis = page.locator(".hub-crisis")
     assert "夜や休日、とてもつらいとき" in crisis.inner_text()
     assert crisis.locator("a.hub-tel").count() >= 2
-    tap(page, "家族会")                         # 2: the jump bar
+    tap(page, "家族会")  # 2: the jump bar
     groups = page.locator("#family-groups ~ .hub-cards").first.locator(".hub-card__title").all_inner_texts()
     assert any("親の会" in g for g in groups)  # in 伊那市, the same region
     context.close()

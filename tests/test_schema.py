@@ -1,9 +1,9 @@
 """JSON Schemas and contributor templates are derived from the models and never drift."""
 
 import yaml
-
 from conftest import ROOT, run_generator
-from generator.schema import KINDS, stale_schemas, template_text
+
+from generator.registry.schema import KINDS, stale_schemas, template_text
 
 
 def test_schema_files_are_current():

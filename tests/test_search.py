@@ -1,4 +1,4 @@
-"""Search (generator/search.py + search.js): Japanese queries a resident types find the right pages.
+"""Search (generator/site/search.py + search.js): Japanese queries a resident types find the right pages.
 
 The browser tests drive the real /search/ page in Debian chromium, one page for all queries. The
 truth for each topic query is computed here from the built pages' own text, not from the index.
@@ -7,34 +7,98 @@ truth for each topic query is computed here from the built pages' own text, not 
 from __future__ import annotations
 
 import html
+import json
+import math
+import random
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
-import json
-import math
-import random
 
-from generator.furigana import strip_ruby
-from generator.search import (Doc, _weights, bucket, build_search_files, decode_postings, encode_postings, exact_key,
-                              normalise, page_text, query_terms, rank, tokens)
+from generator.registry.furigana import strip_ruby
+from generator.site.search import (
+    Doc,
+    _weights,
+    bucket,
+    build_search_files,
+    decode_postings,
+    encode_postings,
+    exact_key,
+    normalise,
+    page_text,
+    query_terms,
+    rank,
+    tokens,
+)
 
-SAMPLES = ["ひきこもり", "引きこもり", "引き籠もり", "引籠り", "ヒキコモリ", "ﾋｷｺﾓﾘ", "家族の会", "家族会", "親の会",
-           "ＬＩＮＥ相談", "LINEで相談", "メール", "24時間", "２４時間", "子ども", "子供", "駒ヶ根市", "駒ケ根",
-           "いいじま", "イイジマ", "飯島", "k.o-test@example.org", "相", "電話以外", "e-mail", "Ｅメール"]
+SAMPLES = [
+    "ひきこもり",
+    "引きこもり",
+    "引き籠もり",
+    "引籠り",
+    "ヒキコモリ",
+    "ﾋｷｺﾓﾘ",
+    "家族の会",
+    "家族会",
+    "親の会",
+    "ＬＩＮＥ相談",
+    "LINEで相談",
+    "メール",
+    "24時間",
+    "２４時間",
+    "子ども",
+    "子供",
+    "駒ヶ根市",
+    "駒ケ根",
+    "いいじま",
+    "イイジマ",
+    "飯島",
+    "k.o-test@example.org",
+    "相",
+    "電話以外",
+    "e-mail",
+    "Ｅメール",
+]
 
-TOPICS = ["親の会", "家族会", "引きこもり", "ひきこもり", "引き籠もり", "電話以外", "LINE", "メール", "チャット",
-          "匿名", "無料", "居場所", "長野市", "いいじま", "24時間", "子ども", "訪問", "出張相談", "手紙",
-          "保健師", "オンライン", "名前を言わなくてよい", "社会福祉協議会", "まいさぽ", "予約", "ご家族だけ"]
+TOPICS = [
+    "親の会",
+    "家族会",
+    "引きこもり",
+    "ひきこもり",
+    "引き籠もり",
+    "電話以外",
+    "LINE",
+    "メール",
+    "チャット",
+    "匿名",
+    "無料",
+    "居場所",
+    "長野市",
+    "いいじま",
+    "24時間",
+    "子ども",
+    "訪問",
+    "出張相談",
+    "手紙",
+    "保健師",
+    "オンライン",
+    "名前を言わなくてよい",
+    "社会福祉協議会",
+    "まいさぽ",
+    "予約",
+    "ご家族だけ",
+]
 
 
 # ---------------------------------------------------------------- unit: normalisation and tokens
 
+
 def test_variants_fold_to_one_form():
-    assert {normalise(w) for w in ["ひきこもり", "引きこもり", "引き籠もり", "引籠り", "ヒキコモリ", "ﾋｷｺﾓﾘ"]} == {"ひきこもり"}
+    assert {normalise(w) for w in ["ひきこもり", "引きこもり", "引き籠もり", "引籠り", "ヒキコモリ", "ﾋｷｺﾓﾘ"]} == {
+        "ひきこもり"
+    }
     assert normalise("家族の会") == normalise("家族会") == "家族会"
     assert normalise("ＬＩＮＥ") == "line" and normalise("２４時間") == "24時間"
     assert normalise("子供") == normalise("子ども") == "こども"
@@ -53,8 +117,12 @@ def test_tokens_are_triples_for_japanese_and_words_for_latin():
 
 
 def test_a_query_matches_its_characters_in_order():
-    docs = [Doc(url=f"t/{n}/", title=f"テスト{n}", kind="案内", body=body) for n, body in enumerate(
-        ["親の会があります", "親のことも、の会話も", "家族の会と親の集まり", "親の会", "家族の相談"])]
+    docs = [
+        Doc(url=f"t/{n}/", title=f"テスト{n}", kind="案内", body=body)
+        for n, body in enumerate(
+            ["親の会があります", "親のことも、の会話も", "家族の会と親の集まり", "親の会", "家族の相談"]
+        )
+    ]
     load = loader(build_search_files(docs, buckets=4))
     results, partial = rank(load, "親の会")
     assert sorted(results) == [0, 3] and not partial  # not 1 (親の…の会), nor 2 (家族の会と親の)
@@ -66,8 +134,10 @@ def test_a_query_matches_its_characters_in_order():
 
 
 def test_pages_that_gather_listings_do_not_crowd_out_the_rest():
-    towns = [Doc(url=f"m/{n}/", title=f"テスト町{n}", kind="市町村", body="電話以外で相談できるところ " * 5, gathers=True)
-             for n in range(6)]
+    towns = [
+        Doc(url=f"m/{n}/", title=f"テスト町{n}", kind="市町村", body="電話以外で相談できるところ " * 5, gathers=True)
+        for n in range(6)
+    ]
     listing = Doc(url="w/x/", title="テスト窓口", kind="相談窓口", body="電話以外で相談できます")
     load = loader(build_search_files([*towns, listing], buckets=4))
     results, _ = rank(load, "電話以外")
@@ -75,11 +145,14 @@ def test_pages_that_gather_listings_do_not_crowd_out_the_rest():
 
 
 def test_page_text_drops_markup_and_keeps_words():
-    text = page_text('---\ntitle: x\n---\n# テスト町 {#town}\n\n<p class="a">テスト&amp;<b>窓口</b></p>\n[リンク](x.md)\n')
+    text = page_text(
+        '---\ntitle: x\n---\n# テスト町 {#town}\n\n<p class="a">テスト&amp;<b>窓口</b></p>\n[リンク](x.md)\n'
+    )
     assert text == "テスト町 テスト& 窓口 リンク"
 
 
 # ---------------------------------------------------------------- unit: the index files (version 2)
+
 
 def loader(files: dict[str, str]):
     """What search.js fetches, read from build_search_files' output ({} for a missing shard, as search.js)."""
@@ -102,8 +175,11 @@ def reference_rank(docs: list[Doc], query: str) -> list[int]:
                 if prefix and len(token) == 2 and not token.isascii():  # two CJK characters: their own pair key
                     found = [page[token + "*"]] if token + "*" in page else []
                 else:
-                    found = [w for t, w in page.items() if t == token or (prefix and t[0] != "=" and t[-1] != "*"
-                                                                          and t.startswith(token))]
+                    found = [
+                        w
+                        for t, w in page.items()
+                        if t == token or (prefix and t[0] != "=" and t[-1] != "*" and t.startswith(token))
+                    ]
                 if found:
                     weights[doc] = max(found)
             idf = math.log(1 + (len(docs) - len(weights) + 0.5) / (len(weights) + 0.5))
@@ -143,18 +219,34 @@ def test_index_ranks_as_the_pages_weights_say(buckets):
     files = build_search_files(docs, buckets=buckets)
     load = loader(files)
     assert json.loads(files["search/meta.json"]) == {"version": 3, "pages": len(docs), "buckets": buckets, "gather": []}
-    for query in ["ひきこもり", "相", "相談", "li", "LINE", "24時間", "家族の会", "テスト12", "てすと12", "居場所 無料", "存在しない"]:
+    for query in [
+        "ひきこもり",
+        "相",
+        "相談",
+        "li",
+        "LINE",
+        "24時間",
+        "家族の会",
+        "テスト12",
+        "てすと12",
+        "居場所 無料",
+        "存在しない",
+    ]:
         results, _partial = rank(load, query)
         assert results == reference_rank(docs, query), query
     assert len(rank(load, "ひきこもり")[0]) > 300  # the frequent token is in most pages
 
 
 def test_one_character_query_matches_every_token_it_starts():
-    docs = [Doc(url=f"t/{n}/", title=f"テスト{n}", kind="案内", body=body)
-            for n, body in enumerate(["相談できます", "相手がいます", "話し相手", "居場所です", "LINEで話す", "リンクは link です"])]
+    docs = [
+        Doc(url=f"t/{n}/", title=f"テスト{n}", kind="案内", body=body)
+        for n, body in enumerate(
+            ["相談できます", "相手がいます", "話し相手", "居場所です", "LINEで話す", "リンクは link です"]
+        )
+    ]
     load = loader(build_search_files(docs, buckets=4))
     assert set(rank(load, "相")[0]) == {0, 1, 2}  # 相談, 相手, and 相 inside 話し相手
-    assert set(rank(load, "li")[0]) == {4, 5}     # the last Latin word is a prefix: line, link
+    assert set(rank(load, "li")[0]) == {4, 5}  # the last Latin word is a prefix: line, link
     assert set(rank(load, "line")[0]) == {4}
     assert rank(load, "相手")[0][:1] in ([1], [2]) and set(rank(load, "相手")[0]) == {1, 2}
 
@@ -182,6 +274,7 @@ def test_postings_text_round_trips_and_needs_no_escaping():
 
 # ---------------------------------------------------------------- built site
 
+
 def built_pages(site: Path) -> dict[str, tuple[str, str]]:
     """{url path: (title, normalised visible text)} from the built HTML, the way a reader sees it."""
     pages = {}
@@ -189,7 +282,9 @@ def built_pages(site: Path) -> dict[str, tuple[str, str]]:
         rel = path.relative_to(site).parent.as_posix()
         url = "/" if rel == "." else f"/{rel}/"
         # staff and print pages are deliberately kept out of search (front matter `search: exclude`)
-        if url.startswith(("/search/", "/404", "/contribute/templates/", "/contribute/towns/", "/flyers/", "/open-data/")):
+        if url.startswith(
+            ("/search/", "/404", "/contribute/templates/", "/contribute/towns/", "/flyers/", "/open-data/")
+        ):
             continue
         if url.startswith("/finder/") and url != "/finder/":  # the finder's steps: its first page stands for them
             continue
@@ -230,6 +325,7 @@ from test_browser import ARGS, CHROMIUM, server  # noqa: E402,F401  (module-scop
 @pytest.fixture(scope="module")
 def search_page(server):  # noqa: F811
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", is_mobile=True)
@@ -248,13 +344,17 @@ def run_query(page, query: str, everything: bool = False) -> list[str]:
     page.wait_for_function(
         "q => { const s = document.querySelector('.hub-search__status').textContent;"
         " const r = document.getElementById('search-results');"
-        " return s.includes('「' + q + '」') && !r.hasAttribute('aria-busy'); }", arg=query)
+        " return s.includes('「' + q + '」') && !r.hasAttribute('aria-busy'); }",
+        arg=query,
+    )
     while everything and page.locator(".hub-results__more").count():
         before = page.locator("#search-results a").count()
         page.locator(".hub-results__more").click()
         page.wait_for_function("n => document.querySelectorAll('#search-results a').length > n", arg=before)
     origin = re.match(r"https?://[^/]+", page.url).group()
-    return [href[len(origin):] for href in page.locator("#search-results a").evaluate_all("els => els.map(e => e.href)")]
+    return [
+        href[len(origin) :] for href in page.locator("#search-results a").evaluate_all("els => els.map(e => e.href)")
+    ]
 
 
 def test_nothing_loads_for_search_before_typing_and_little_after(search_page, server):  # noqa: F811
@@ -286,6 +386,7 @@ def test_javascript_and_python_rank_alike(search_page, server, built_site):  # n
     def load(path: str) -> dict:
         file = built_site / "search" / path
         return json.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
+
     search_page.goto(server + "/search/")
     for query in ["ひきこもり", "相", "li", "LINE", "長野市", "家族の会 無料", "いいじま"]:
         results, partial = rank(load, query)
@@ -294,7 +395,8 @@ def test_javascript_and_python_rank_alike(search_page, server, built_site):  # n
 
 
 def test_every_town_is_first_by_kanji_and_by_kana(search_page, server):  # noqa: F811
-    from generator.checks import load_registry
+    from generator.registry.checks import load_registry
+
     towns = list(load_registry(ROOT).municipalities.values())
     search_page.goto(server + "/search/")
     misses = []
@@ -310,8 +412,9 @@ def test_every_town_is_first_by_kanji_and_by_kana(search_page, server):  # noqa:
 
 def best_by_data() -> dict[str, set[str]]:
     """Where the data, not the wording, says which pages answer a query best."""
-    from generator.index import build_index
-    from generator.pipeline import validated_registry
+    from generator.engine.pipeline import validated_registry
+    from generator.registry.index import build_index
+
     entries = build_index(validated_registry(ROOT)).all_entries
     return {"電話以外": {"/" + e.url for e in entries if e.no_phone}, "無料": {"/" + e.url for e in entries if e.free}}
 
@@ -353,7 +456,9 @@ def test_results_show_kind_town_and_highlighted_snippet(search_page, server):  #
 
 
 def test_an_old_link_with_q_still_searches_and_the_address_keeps_the_words_after_the_hash(search_page, server):  # noqa: F811
-    search_page.goto(server + "/search/?q=" + "%E8%A6%AA%E3%81%AE%E4%BC%9A")  # /search/?q=親の会, as OpenSearch used to open
+    search_page.goto(
+        server + "/search/?q=" + "%E8%A6%AA%E3%81%AE%E4%BC%9A"
+    )  # /search/?q=親の会, as OpenSearch used to open
     search_page.wait_for_selector("#search-results li")
     assert search_page.input_value("#hub-search-q") == "親の会"
     assert search_page.url == server + "/search/#q=%E8%A6%AA%E3%81%AE%E4%BC%9A"

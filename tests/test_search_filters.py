@@ -4,10 +4,10 @@ the choice lives in the URL, survives a reload and the back button."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT
-from generator.index import build_index
-from generator.pipeline import validated_registry
+
+from generator.engine.pipeline import validated_registry
+from generator.registry.index import build_index
 
 pytest.importorskip("playwright.sync_api")
 from test_browser import browser, phone, server  # noqa: E402,F401  (fixtures reused)

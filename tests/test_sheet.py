@@ -5,19 +5,49 @@ from __future__ import annotations
 import typing
 
 import pytest
+from conftest import ROOT, TODAY, fixture_data
 from pydantic import BaseModel
 
-from conftest import ROOT, TODAY, fixture_data
-from generator.export import export_files
-from generator.models import LISTING_KINDS
-from generator.pipeline import generate
-from generator.sheet import (BY_FIELD, COLUMNS, HEADER, SheetError, listing_from_row, listing_row, read_table,
-                             write_table)
+from generator.contribute.sheet import (
+    BY_FIELD,
+    COLUMNS,
+    HEADER,
+    SheetError,
+    listing_from_row,
+    listing_row,
+    read_table,
+    write_table,
+)
+from generator.engine.pipeline import generate
+from generator.publish.export import export_files
+from generator.registry.models import LISTING_KINDS
 
 SITE = "https://example.org/hub/"
-STANDARD = ["全国地方公共団体コード", "ID", "地方公共団体名", "名称", "名称_カナ", "名称_通称", "POIコード", "住所", "方書",
-            "緯度", "経度", "電話番号", "内線番号", "法人番号", "団体名", "利用可能曜日", "開始時間", "終了時間",
-            "利用可能日時特記事項", "説明", "バリアフリー情報", "URL", "備考"]
+STANDARD = [
+    "全国地方公共団体コード",
+    "ID",
+    "地方公共団体名",
+    "名称",
+    "名称_カナ",
+    "名称_通称",
+    "POIコード",
+    "住所",
+    "方書",
+    "緯度",
+    "経度",
+    "電話番号",
+    "内線番号",
+    "法人番号",
+    "団体名",
+    "利用可能曜日",
+    "開始時間",
+    "終了時間",
+    "利用可能日時特記事項",
+    "説明",
+    "バリアフリー情報",
+    "URL",
+    "備考",
+]
 
 
 @pytest.fixture(scope="module", params=["fixtures", "real"])
@@ -69,16 +99,18 @@ def test_every_field_of_every_listing_has_exactly_one_column():
     fields = set().union(*(leaf_fields(model) for model in LISTING_KINDS.values()))
     carried = [c.field for c in COLUMNS if c.field]
     assert len(carried) == len(set(carried))
-    assert set(carried) == fields, "add a Column in generator/sheet.py for every new model field"
+    assert set(carried) == fields, "add a Column in generator/contribute/sheet.py for every new model field"
 
 
 def test_a_sheet_with_only_the_standard_columns_and_ours_that_matter():
     """What a clerk may type: no JSON columns, the phone and hours in the standard columns."""
-    text = ("種別,ID,名称,名称_カナ,団体名,運営者の種類,窓口の範囲,全国地方公共団体コード,対象地域,相談の方法,電話番号,"
-            "内線番号,利用可能曜日,開始時間,終了時間,利用可能日時特記事項,対象,説明,情報確認日,出典\r\n"
-            "windows,test-clerk,テスト町の相談,てすとまちのそうだん,テスト町,municipality,municipal,203840,203840,phone;visit,"
-            "0265-00-0000,12,平日,8:30,17:15,祝日は休み,person;family,町の相談窓口です。,2026/10/1,"
-            '"[{""title"":""町の広報"",""url"":""https://example.org/koho""}]"\r\n')
+    text = (
+        "種別,ID,名称,名称_カナ,団体名,運営者の種類,窓口の範囲,全国地方公共団体コード,対象地域,相談の方法,電話番号,"
+        "内線番号,利用可能曜日,開始時間,終了時間,利用可能日時特記事項,対象,説明,情報確認日,出典\r\n"
+        "windows,test-clerk,テスト町の相談,てすとまちのそうだん,テスト町,municipality,municipal,203840,203840,phone;visit,"
+        "0265-00-0000,12,平日,8:30,17:15,祝日は休み,person;family,町の相談窓口です。,2026/10/1,"
+        '"[{""title"":""町の広報"",""url"":""https://example.org/koho""}]"\r\n'
+    )
     header, rows = read_table(text)
     kind, window = listing_from_row(rows[0], header)
     assert kind == "windows"
@@ -146,18 +178,24 @@ def test_kind_specific_columns_stay_empty_for_other_kinds(index):
                 assert row[column.name] == "", (entry.id, column.name)
 
 
-FORMULAS = {"name": '=HYPERLINK("https://evil.example/","x")', "staff": ["@SUM(1+1)*cmd|' /C calc'!A0", "保健師"],
-            "operator_name": "-2+3+cmd|' /C calc'!A0", "address": "'=not a formula, written with its own quote"}
+FORMULAS = {
+    "name": '=HYPERLINK("https://evil.example/","x")',
+    "staff": ["@SUM(1+1)*cmd|' /C calc'!A0", "保健師"],
+    "operator_name": "-2+3+cmd|' /C calc'!A0",
+    "address": "'=not a formula, written with its own quote",
+}
 
 
 def test_text_that_would_be_a_formula_is_written_as_text_and_reads_back_the_same(tmp_path):
     fixture_data(tmp_path, "privacy")
     path = tmp_path / "data/windows/test-iijima-soudanshitsu.yml"
     text = path.read_text(encoding="utf-8")
-    for old, new in [("name: テスト飯島相談室", f"name: '{FORMULAS['name']}'"),
-                     ("staff: [保健師]", "staff: [\"@SUM(1+1)*cmd|' /C calc'!A0\", 保健師]"),
-                     ("  name: テスト運営者", "  name: \"-2+3+cmd|' /C calc'!A0\""),
-                     ("address: テスト町テスト1-1", "address: \"'=not a formula, written with its own quote\"")]:
+    for old, new in [
+        ("name: テスト飯島相談室", f"name: '{FORMULAS['name']}'"),
+        ("staff: [保健師]", "staff: [\"@SUM(1+1)*cmd|' /C calc'!A0\", 保健師]"),
+        ("  name: テスト運営者", "  name: \"-2+3+cmd|' /C calc'!A0\""),
+        ("address: テスト町テスト1-1", 'address: "\'=not a formula, written with its own quote"'),
+    ]:
         assert old in text
         text = text.replace(old, new)
     path.write_text(text, encoding="utf-8")
@@ -183,7 +221,8 @@ def test_text_that_would_be_a_formula_is_written_as_text_and_reads_back_the_same
 
 @pytest.mark.parametrize("text", ["=1+1", "'=1+1", "''@x", "\tx", "\rx", "-1FR", "+81", "'", "''", "テスト", "", "x=1"])
 def test_neutralise_then_restore_is_the_identity(text):
-    from generator.sheet_columns import neutralise, restore
+    from generator.contribute.sheet_columns import neutralise, restore
+
     cell = neutralise(text)
     assert restore(cell) == text
     assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r")

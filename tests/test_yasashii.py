@@ -1,4 +1,4 @@
-"""やさしい日本語 pages (generator/yasashii.py): the guideline's measurable parts over every /yasashii/ page as built
+"""やさしい日本語 pages (generator/registry/yasashii.py): the guideline's measurable parts over every /yasashii/ page as built
 (sentence length, words from the hard-word list, times written plainly), and the switch between each pair."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from html.parser import HTMLParser
 from statistics import mean
 
 import pytest
-
 from conftest import ROOT
-from generator.checks import load_registry
-from generator.furigana import strip_ruby
-from generator.yasashii import HARD_WORDS, MAX_SENTENCE
+
+from generator.registry.checks import load_registry
+from generator.registry.furigana import strip_ruby
+from generator.registry.yasashii import HARD_WORDS, MAX_SENTENCE
 
 BLOCKS = {"p", "li", "dt", "dd", "h1", "h2", "h3", "h4", "summary"}
 SKIP = {"rt", "rp", "script", "style"}
@@ -76,7 +76,9 @@ def pages(built_site):
 
 def test_every_first_visit_page_and_every_town_has_a_yasashii_page(pages):
     towns = load_registry(ROOT).municipalities
-    assert {"yasashii/", "yasashii/person/", "yasashii/family/", "yasashii/consulting/", "yasashii/messages/"} <= set(pages)
+    assert {"yasashii/", "yasashii/person/", "yasashii/family/", "yasashii/consulting/", "yasashii/messages/"} <= set(
+        pages
+    )
     assert {f"yasashii/municipalities/{code}/" for code in towns} <= set(pages)
     assert len(pages) == 5 + 77
 
@@ -91,12 +93,19 @@ def test_every_message_has_its_yasashii_version(pages):
 def measure(pages: dict[str, str]) -> dict:
     blocks = [(url, tag, block) for url, html in pages.items() for tag, block in visible_blocks(html)]
     all_sentences = [(url, s) for url, _, block in blocks for s in sentences(block)]
-    explained = [(url, s) for url, tag, block in blocks if tag != "dt" for s in sentences(block)]  # a <dt> is the word its <dd> explains
+    explained = [
+        (url, s) for url, tag, block in blocks if tag != "dt" for s in sentences(block)
+    ]  # a <dt> is the word its <dd> explains
     lengths = [len(s) for _, s in all_sentences]
-    return {"pages": len(pages), "sentences": len(all_sentences), "mean": mean(lengths), "max": max(lengths),
-            "long": [(u, s) for u, s in all_sentences if len(s) > MAX_SENTENCE],
-            "hard": [(u, w, s) for u, s in explained for w in HARD_WORDS if w in s],
-            "clock": [(u, s) for u, s in all_sentences if re.search(r"\d{1,2}:\d{2}", s)]}
+    return {
+        "pages": len(pages),
+        "sentences": len(all_sentences),
+        "mean": mean(lengths),
+        "max": max(lengths),
+        "long": [(u, s) for u, s in all_sentences if len(s) > MAX_SENTENCE],
+        "hard": [(u, w, s) for u, s in explained for w in HARD_WORDS if w in s],
+        "clock": [(u, s) for u, s in all_sentences if re.search(r"\d{1,2}:\d{2}", s)],
+    }
 
 
 def test_guideline_measurable_parts(pages, capsys):
@@ -106,12 +115,16 @@ def test_guideline_measurable_parts(pages, capsys):
     assert m["hard"] == [], "words from the hard-word list"
     assert m["clock"] == [], "times written as 13:30; write 13時30分"
     with capsys.disabled():
-        print(f"\nやさしい日本語: {m['pages']} pages, {m['sentences']} sentences, mean {m['mean']:.1f}, max {m['max']} characters")
+        print(
+            f"\nやさしい日本語: {m['pages']} pages, {m['sentences']} sentences, mean {m['mean']:.1f}, max {m['max']} characters"
+        )
 
 
 def test_the_check_finds_what_it_looks_for():
-    html = ("<article><h1>テスト町</h1><p>テストの窓口は、出典のとおり、ご家族の方もご利用いただけますので、どうぞお気軽に"
-            "お問い合わせくださいませ。</p><p>受付は 8:30 からです。</p></article>")
+    html = (
+        "<article><h1>テスト町</h1><p>テストの窓口は、出典のとおり、ご家族の方もご利用いただけますので、どうぞお気軽に"
+        "お問い合わせくださいませ。</p><p>受付は 8:30 からです。</p></article>"
+    )
     m = measure({"t/": html})
     assert [s for _, s in m["long"]] == [visible_blocks(html)[1][1]]
     assert {w for _, w, _ in m["hard"]} >= {"出典", "ご家族", "利用", "いただ", "くださいませ", "受付"}
@@ -119,14 +132,25 @@ def test_the_check_finds_what_it_looks_for():
 
 
 def test_switch_links_each_pair_both_ways(built_site, pages):
-    pairs = {"": "yasashii/", "person/": "yasashii/person/", "family/": "yasashii/family/",
-             "consulting/": "yasashii/consulting/", "messages/": "yasashii/messages/",
-             "municipalities/203840/": "yasashii/municipalities/203840/"}
+    pairs = {
+        "": "yasashii/",
+        "person/": "yasashii/person/",
+        "family/": "yasashii/family/",
+        "consulting/": "yasashii/consulting/",
+        "messages/": "yasashii/messages/",
+        "municipalities/203840/": "yasashii/municipalities/203840/",
+    }
     for ordinary, easy in pairs.items():
         html = strip_ruby((built_site / ordinary / "index.html").read_text(encoding="utf-8"))
         there = re.search(r'<p class="hub-yasashii-switch"><a href="([^"]+)"[^>]*>やさしい日本語</a>', html)
         assert there, ordinary
-        assert (built_site / ordinary / there.group(1) / "index.html").resolve() == (built_site / easy / "index.html").resolve()
-        back = re.search(r'<p class="hub-yasashii-switch"><a href="([^"]+)"[^>]*>ふつうの日本語のページ</a>', pages[easy])
+        assert (built_site / ordinary / there.group(1) / "index.html").resolve() == (
+            built_site / easy / "index.html"
+        ).resolve()
+        back = re.search(
+            r'<p class="hub-yasashii-switch"><a href="([^"]+)"[^>]*>ふつうの日本語のページ</a>', pages[easy]
+        )
         assert back, easy
-        assert (built_site / easy / back.group(1) / "index.html").resolve() == (built_site / ordinary / "index.html").resolve()
+        assert (built_site / easy / back.group(1) / "index.html").resolve() == (
+            built_site / ordinary / "index.html"
+        ).resolve()

@@ -1,4 +1,4 @@
-// ふりがな (on / off): the readings are in the page already (generator/furigana.py); this only switches the CSS
+// ふりがな (on / off): the readings are in the page already (generator/registry/furigana.py); this only switches the CSS
 // class that draws them. Remembered in localStorage on this device only, never a cookie (like textsize.js).
 (function () {
   "use strict";

@@ -1,7 +1,7 @@
 // Maps that ask first. Progressive enhancement: without JavaScript the list of places is the map.
 //
 // Nothing is requested on page load. Pressing 「地図を表示」 loads the vendored Leaflet from this site
-// (docs/assets/vendor/), this map's marker file (map/data/*.json, written by generator/maps.py) and
+// (docs/assets/vendor/), this map's marker file (map/data/*.json, written by generator/site/maps.py) and
 // only then the tiles from 国土地理院 — the one other host the site ever contacts. If the visitor ticks
 // 「次からも地図を自動で表示する」, that choice is kept in localStorage (never a cookie) until they undo it.
 (function () {
@@ -52,7 +52,7 @@
     if (text) { node.textContent = text; }
     return node;
   }
-  // One marker row of map/data/*.json as the popup needs it (the layout: generator/maps.py map_data).
+  // One marker row of map/data/*.json as the popup needs it (the layout: generator/site/maps.py map_data).
   function place(row, data) {
     var kind = data.kinds[row[0]], town = row[3] === null ? null : data.towns[row[3]];
     var townName = town ? town[0] : "";

@@ -28,7 +28,7 @@ var HubExit = (function () {
   return { setup: setup };
 })();
 
-// 「いま受付中」「次は 月曜 8:30 から」 (issue #15). generator/opening.py gives each card its slots and what it does on
+// 「いま受付中」「次は 月曜 8:30 から」 (issue #15). generator/site/opening.py gives each card its slots and what it does on
 // public holidays and 年末年始, and the calendar of those days (HubCalendar, hub-calendar.js); this only lays the slots
 // on the visitor's calendar in Japan's time (UTC+9 all year, no summer time) and finds the one open now or the next.
 var HubOpening = (function () {
@@ -141,7 +141,7 @@ var HubOpening = (function () {
     }
     function selected(name) { var s = form.querySelector('select[name="' + name + '"]'); return s ? s.value : ""; }
     function words(card, key) { return (card.dataset[key] || "").split(" ").filter(Boolean); }
-    // Mirrors Entry.accepts() in generator/index.py: residents of `town` may use this listing.
+    // Mirrors Entry.accepts() in generator/registry/index.py: residents of `town` may use this listing.
     function acceptsTown(card, town) {
       var area = words(card, "area"), region = townRegion[town], accepts = card.dataset.accepts;
       if (area.indexOf(town) >= 0 || area.indexOf(region) >= 0 || area.indexOf("prefecture") >= 0 || area.indexOf("national") >= 0) { return true; }

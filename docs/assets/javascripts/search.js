@@ -1,11 +1,11 @@
 // Site search and "find by town": progressive enhancement, no third-party requests.
-// normalise()/tokens() mirror generator/search.py exactly (tests compare both on the same strings).
+// normalise()/tokens() mirror generator/site/search.py exactly (tests compare both on the same strings).
 // Nothing is fetched until the visitor types; then only the shards of the query's own keys
 // (search/t/<bucket>.json, bucket = a hash of the key) and one small file per shown result (search/d/<id>.json).
 (function () {
   "use strict";
 
-  // ------------------------------------------------------------ normalisation (= generator/search.py)
+  // ------------------------------------------------------------ normalisation (= generator/site/search.py)
   var VARIANTS = [
     [/(?:引き?|ひき)(?:籠も?|篭も?|こも)/g, "ひきこも"],
     [/家族の会/g, "家族会"],
@@ -80,7 +80,7 @@
     }
     return cache[path];
   }
-  // Postings text (= generator/search.py encode_postings): per page, its id's distance from the previous
+  // Postings text (= generator/site/search.py encode_postings): per page, its id's distance from the previous
   // one, then its weight, each in base 45 over "#" to "}" (no backslash): digits 0–44 end a number, 45–89 continue it.
   function postings(text) {  // → {doc: weight}
     var map = {}, numbers = [], n = 0, scale = 1, doc = 0, i;
@@ -92,7 +92,7 @@
     for (i = 0; i < numbers.length; i += 2) { doc += numbers[i]; map[doc] = numbers[i + 1]; }
     return map;
   }
-  // = generator/search.py rank(): the characters in order first; when no page holds them, their pairs (partial).
+  // = generator/site/search.py rank(): the characters in order first; when no page holds them, their pairs (partial).
   function rank(query) {
     var terms = queryTerms(query), wider = queryTerms(query, true), exact = exactKey(query);
     if (!terms.length) { return Promise.resolve({ results: [], partial: false }); }
@@ -135,7 +135,7 @@
       });
     });
   }
-  // = generator/search.py rank(): BM25-like sum over the terms; pages holding every term first.
+  // = generator/site/search.py rank(): BM25-like sum over the terms; pages holding every term first.
   function score(meta, found, keys, exact) {
     var total = {}, hits = {};
     keys.forEach(function (key) {

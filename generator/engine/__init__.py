@@ -1,0 +1,1 @@
+"""Engine: the build pipeline and the MkDocs adapter (hook, CSP, audit)."""

@@ -1,0 +1,1 @@
+"""Publish: open data (JSON, CSV, GeoJSON, HSDS, iCalendar) and sitemap."""

@@ -1,0 +1,129 @@
+"""Work on both cores of a small build machine: MkDocs renders on one core, so the generator's own stages
+use the other. Processes are forked, so they inherit what they work on and only results are pickled:
+`fork_map` shares a list of items, `InBackground` runs one job, `Streamed` hands over a job's results one
+by one while it goes on (the pages, in the order MkDocs reads them).
+
+Forking a process that runs threads can deadlock it (`mkdocs serve` runs a server and a watcher): then
+everything runs here, one item after another. `mkdocs serve` works here from its first build on
+(`stay_on_this_core`), so that what the first build makes once (QR codes, the .xlsx, imported libraries)
+is ready for the first edit.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+MIN_ITEMS = 64  # below this, starting a process costs more than it saves
+_this_core_only: list[bool] = []
+
+
+def stay_on_this_core(stay: bool = True) -> None:
+    """From now on, never fork (for a long-running process that keeps its caches between builds)."""
+    _this_core_only[:] = [True] if stay else []
+
+
+def can_fork() -> bool:
+    """Single-threaded, able to fork, and not itself a worker (those may not have children)."""
+    return (
+        not _this_core_only
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and not multiprocessing.current_process().daemon
+    )
+
+
+def workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class InBackground:
+    """`make()` in a forked process, so the machine's other core works while this one goes on (while MkDocs
+    renders the pages). `result()` waits and returns what `make()` returned, or raises what it raised."""
+
+    def __init__(self, make: Callable[[], object]):
+        context = multiprocessing.get_context("fork")  # the child inherits what `make` uses; nothing is pickled in
+        self._receive, self._send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_result, args=(make, self._send), daemon=True)
+        self._process.start()
+        self._send.close()
+
+    def result(self) -> object:
+        return self._finish(*self._read())
+
+    def _read(self) -> tuple[object, object]:
+        try:
+            return self._receive.recv()
+        except EOFError:  # it died without a word
+            self._process.join()
+            return False, f"the background process ended with code {self._process.exitcode}"
+
+    def _finish(self, ok: object, value: object) -> object:
+        self._process.join()
+        if not ok:
+            raise RuntimeError(value)
+        return value
+
+    def stop(self) -> None:
+        """End it now (the build failed elsewhere): it must not go on writing."""
+        self._process.terminate()
+        self._process.join()
+
+
+def _send_result(make: Callable[[], object], send) -> None:  # noqa: ANN001 - a multiprocessing Connection
+    try:
+        send.send((True, make()))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which fails the build
+        send.send((False, traceback.format_exc()))
+
+
+_ITEM = "item"
+
+
+class Streamed(InBackground):
+    """`produce(emit)` in a forked process: each `emit(item)` arrives here in order (`next_item()`) while it
+    goes on; then `result()` returns what `produce` returned, or raises what it raised."""
+
+    def __init__(self, produce: Callable[[Callable[[object], None]], object]):
+        self._final: tuple[bool, object] | None = None
+        super().__init__(lambda: produce(self._emit))
+
+    def _emit(self, item: object) -> None:  # runs in the child, which inherited the pipe's sending end
+        self._send.send((_ITEM, item))
+
+    def next_item(self) -> object:
+        """The next emitted item; RuntimeError if `produce` failed or ended first."""
+        if self._final is None:
+            tag, value = self._read()
+            if tag == _ITEM:
+                return value
+            self._final = (bool(tag), value)
+        ok, value = self._final
+        raise RuntimeError("the background process ended before it sent everything" if ok else value)
+
+    def result(self) -> object:
+        while self._final is None:  # items nobody read are passed over
+            tag, value = self._read()
+            if tag != _ITEM:
+                self._final = (bool(tag), value)
+        return self._finish(*self._final)
+
+
+def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """[fn(item) for item in items], the items shared between this process and forked ones, in order."""
+    count = min(workers(), len(items) // MIN_ITEMS) if can_fork() else 1
+    if count <= 1:
+        return [fn(item) for item in items]
+    shares = [items[n::count] for n in range(count)]
+    others = [InBackground(lambda share=share: [fn(item) for item in share]) for share in shares[1:]]
+    done = [[fn(item) for item in shares[0]]] + [job.result() for job in others]
+    out: list[R] = [None] * len(items)  # type: ignore[list-item]
+    for n, results in enumerate(done):
+        out[n::count] = results
+    return out

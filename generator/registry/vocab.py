@@ -1,0 +1,129 @@
+"""Vocabulary: the Japanese words the site uses for the registry's codes (methods, days, audiences, levels…)
+and the plain formatting of times and dates. At the bottom of the package: it imports nothing of ours, so every
+stage (index, render, maps, search, exports, sheets) reads the same words without importing the renderer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for the annotation only
+    from .models import TimeSlot
+
+KIND_LABELS = {"windows": "相談窓口", "ibasho": "居場所", "family-groups": "家族会・親の会"}
+DAY_JA = {"mon": "月", "tue": "火", "wed": "水", "thu": "木", "fri": "金", "sat": "土", "sun": "日"}
+WEEK = list(DAY_JA)
+METHOD_JA = {
+    "phone": "電話",
+    "email": "メール",
+    "line": "LINE",
+    "visit": "来所 (出向いて相談)",
+    "home-visit": "訪問 (自宅に来てもらう)",
+    "outreach": "出張相談",
+    "online": "オンライン・チャット",
+    "letter": "手紙",
+}
+AUDIENCE_JA = {
+    "person": "ご本人",
+    "family": "ご家族",
+    "supporter": "支援者",
+    "anyone": "どなたでも",
+    "community": "地域の方",
+}
+LEVEL_JA = {
+    "municipal": "市町村の窓口",
+    "regional": "広域の窓口",
+    "prefectural": "県の窓口",
+    "national": "全国の窓口",
+    "private": "民間の窓口",
+}
+ACCEPTS_JA = {
+    "own-municipality": "その市町村にお住まいの方",
+    "region": "同じ地域 (広域圏) にお住まいの方",
+    "prefecture": "長野県内にお住まいの方",
+    "anywhere": "どこにお住まいの方でも",
+}
+RESERVATION_JA = {"required": "予約が必要です", "preferred": "予約をおすすめします", "not-needed": "予約はいりません"}
+OPERATOR_JA = {
+    "municipality": "市町村",
+    "prefecture": "県",
+    "national": "国",
+    "social-welfare-council": "社会福祉協議会",
+    "npo": "NPO",
+    "company": "会社",
+    "peer-group": "当事者グループ",
+    "other": "その他",
+}
+# Filters of the list pages that other pages link to (?flag=…); the list form shows the same words.
+FLAG_JA = {
+    "nophone": "電話以外で相談できる",
+    "anonymous": "名前を言わなくてよい",
+    "family-only": "ご家族だけの相談ができる",
+}
+FORMAT_JA = {"in-person": "会って話す", "online": "オンライン", "both": "会って話す・オンライン"}
+
+
+def days_ja(days: list[str]) -> str:
+    ordered = sorted(set(days), key=WEEK.index)
+    if len(ordered) == 7:
+        return "毎日"
+    if ordered == WEEK[:5]:
+        return "平日 (月〜金)"
+    idx = [WEEK.index(d) for d in ordered]
+    if len(idx) >= 3 and idx == list(range(idx[0], idx[-1] + 1)):
+        return f"{DAY_JA[ordered[0]]}〜{DAY_JA[ordered[-1]]}曜"
+    return "・".join(DAY_JA[d] for d in ordered) + "曜"
+
+
+def _clock(value: str) -> str:
+    hour, minute = value.split(":")
+    return f"{int(hour)}:{minute}"
+
+
+def slot_ja(slot: TimeSlot) -> str:
+    """第2土曜 13:30〜16:00 / 平日 (月〜金) 8:30〜17:15 / 毎日 24時間 / 毎月10日 8:00〜翌8:00"""
+    when = []
+    if slot.days:
+        if slot.nth:
+            nth = "・".join("最終" if n == -1 else f"第{n}" for n in slot.nth)
+            when.append(f"毎月{nth}" + "・".join(DAY_JA[d] for d in sorted(set(slot.days), key=WEEK.index)) + "曜")
+        else:
+            when.append(days_ja(slot.days))
+    if slot.month_days:
+        when.append("毎月" + "・".join(f"{d}日" for d in slot.month_days))
+    text = " ".join(when)
+    if slot.opens and slot.closes:
+        if slot.opens == "00:00" and slot.closes == "24:00":
+            text += " 24時間"
+        elif slot.closes <= slot.opens:
+            text += f" {_clock(slot.opens)}〜翌{_clock(slot.closes)}"
+        else:
+            text += f" {_clock(slot.opens)}〜{_clock(slot.closes)}"
+    elif slot.opens:
+        text += f" {_clock(slot.opens)}〜"
+    if slot.note:
+        text += f" ({slot.note})"
+    return text
+
+
+def date_ja(value: dt.date) -> str:
+    """As precise as the date is: 2020年11月1日, 2020年11月 (a month), 2020年ごろ (a year); never an invented day."""
+    precision = getattr(value, "precision", "day")
+    if precision == "year":
+        return f"{value.year}年ごろ"
+    if precision == "month":
+        return f"{value.year}年{value.month}月"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def month_ja(value: dt.date) -> str:
+    """A card's muted 「確認: 2025年8月」: the month is enough there (the listing page has the day)."""
+    return f"{value.year}年ごろ" if getattr(value, "precision", "day") == "year" else f"{value.year}年{value.month}月"
+
+
+def months_since(value: dt.date, today: dt.date) -> int:
+    return (today.year - value.year) * 12 + today.month - value.month
+
+
+# ---------------------------------------------------------------- environment and pages

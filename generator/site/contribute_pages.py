@@ -1,0 +1,33 @@
+"""Downloads for /contribute/: commented YAML templates per kind, blank CSV/XLSX sheets, and the
+page that lists them with every column explained. All generated from the models at build time,
+never a hand-kept second copy.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable
+
+from ..contribute.import_sheet import column_notes, template_csv, template_xlsx
+from ..registry.index import Index
+from ..registry.schema import KINDS, template_text
+from ..contribute.sheet_columns import SHEET_KINDS
+
+FOLDER = "contribute"
+SHEET_NAME = "listings-template"
+
+
+def contribute_files(env: Environment) -> dict[str, Callable[[], str | bytes]]:
+    """{docs path: how to make it}: made where the pages are rendered (the .xlsx takes openpyxl ~0.3 s)."""
+    files: dict[str, Callable[[], str | bytes]] = {}
+    templates = []
+    for kind, (_folder, _model, ja) in SHEET_KINDS.items():
+        text = template_text(kind, "your-id")
+        files[f"{FOLDER}/template-{kind}.yml"] = lambda text=text: text
+        templates.append((kind, ja, f"template-{kind}.yml", text))
+    files[f"{FOLDER}/{SHEET_NAME}.csv"] = template_csv
+    files[f"{FOLDER}/{SHEET_NAME}.xlsx"] = template_xlsx
+    page = functools.partial(env.get_template("contribute_templates.md.j2").render, root="../../",
+                             templates=templates, notes=column_notes(), sheet=SHEET_NAME, kinds=KINDS)
+    files[f"{FOLDER}/templates.md"] = page
+    return files
