@@ -1,0 +1,66 @@
+"""The one URL rule. Every page address the site prints, links to or encodes in a QR code is made here, site-relative
+and without a leading slash (templates put `root` before it; feeds and open data put the site's URL before it).
+These addresses are permanent (../PRODUCT.md: printed QR codes point at them): a change here needs a redirect.
+
+Python calls the functions; templates use the same functions (render registers them as globals); JavaScript reads
+`ROUTES`, written once into the page data, so search.js and hub.js build no address by hand.
+"""
+
+from __future__ import annotations
+
+# name → pattern; the only place an address's shape is written
+ROUTES = {
+    "list": "{kind}/",
+    "listing": "{kind}/{id}/",
+    "town": "municipalities/{code}/",
+    "region": "regions/{id}/",
+    "town_flyer": "flyers/{code}/",
+    "region_flyer": "flyers/regions/{id}/",
+    "town_pack": "contribute/towns/{code}/",
+}
+
+
+def kind_list(kind: str) -> str:
+    return ROUTES["list"].format(kind=kind)
+
+
+def listing(kind: str, id: str) -> str:
+    return ROUTES["listing"].format(kind=kind, id=id)
+
+
+def town(code: str) -> str:
+    return ROUTES["town"].format(code=code)
+
+
+def region(id: str) -> str:
+    return ROUTES["region"].format(id=id)
+
+
+def town_flyer(code: str) -> str:
+    return ROUTES["town_flyer"].format(code=code)
+
+
+def region_flyer(id: str) -> str:
+    return ROUTES["region_flyer"].format(id=id)
+
+
+def town_pack(code: str) -> str:
+    return ROUTES["town_pack"].format(code=code)
+
+
+def page_url(path: str) -> str:
+    """Docs-relative Markdown path → site-relative URL (use_directory_urls): a/b.md → a/b/, a/index.md → a/."""
+    stem = path[:-3]
+    if stem == "index":
+        return ""
+    return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
+
+
+def page_path(url: str) -> str:
+    """The inverse of `page_url` for the pages the generator writes: a/b/ → a/b.md, "" → index.md."""
+    return url.rstrip("/") + ".md" if url else "index.md"
+
+
+def depth(path: str) -> int:
+    """How many folders deep a page's URL is: the number of ../ back to the site root."""
+    return page_url(path).count("/")
