@@ -1,5 +1,5 @@
-"""Command line: `python -m generator validate | new KIND ID | schema [--check] | pages DIR | export DIR | build [--audit]
-| report | forms [--check] | intake FILE | import-sheet FILE | reminders --date D | link-list FILE`."""
+"""Command line: `python -m generator validate | new KIND ID | schema [--check] | pages DIR | export DIR | build
+[--audit] | report | forms [--check] | intake FILE | import-sheet FILE | reminders --date D | link-list FILE`."""
 
 from __future__ import annotations
 

@@ -62,7 +62,8 @@ def built_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory) -> Path:
-    """A site built from the synthetic fixtures plus tests/fixtures/privacy/ (schedules, private and approximate places)."""
+    """A site built from the synthetic fixtures plus tests/fixtures/privacy/ (schedules, private and approximate
+    places)."""
     data = fixture_data(tmp_path_factory.mktemp("fixture-data"), "privacy")
     root = copy_project(tmp_path_factory.mktemp("fixture-project"), data=data)
     result = run_generator(root, "build")

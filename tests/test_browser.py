@@ -175,7 +175,8 @@ def test_no_page_type_sets_a_cookie_or_contacts_another_host(phone, server):
 def test_nothing_jumps_while_the_page_loads(phone, server, url):
     """Controls that scripts reveal are drawn from the first paint: a tap never lands on what moved."""
     phone.add_init_script("""window.__shifts = 0;
-        new PerformanceObserver(list => list.getEntries().forEach(e => { if (!e.hadRecentInput) window.__shifts += e.value; }))
+        new PerformanceObserver(list => list.getEntries().forEach(e => { if (!e.hadRecentInput) window.__shifts +=
+        e.value; }))
           .observe({type: 'layout-shift', buffered: true});""")
 
     def slow_script(route):  # as on a slow phone network: the page paints before its scripts arrive

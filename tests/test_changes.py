@@ -65,7 +65,8 @@ def test_freshness_shares_add_up():
 
 
 def test_pages_name_their_feed_for_feed_readers(built_site):
-    """Town, region and /changes/ pages carry <link rel="alternate" type="application/atom+xml"> to a feed that exists."""
+    """Town, region and /changes/ pages carry <link rel="alternate" type="application/atom+xml"> to a feed that
+    exists."""
     import re
 
     for page, feed in (

@@ -1,5 +1,6 @@
 """「どこに相談したらいい？」 (generator/registry/finder.py): every way through the tree reaches a list, as links a
-visitor follows, with JavaScript and without; the tree's shape is checked by validate (tests/fixtures/invalid/finder-*)."""
+visitor follows, with JavaScript and without; the tree's shape is checked by validate
+(tests/fixtures/invalid/finder-*)."""
 
 from __future__ import annotations
 

@@ -355,5 +355,6 @@ def test_the_header_search_reads_on_a_phone(phone, server):  # noqa: F811
     # the whole placeholder fits in the box
     assert box.evaluate("""e => { const c = document.createElement('canvas').getContext('2d');
         const s = getComputedStyle(e); c.font = s.fontSize + ' ' + s.fontFamily;
-        return c.measureText(e.placeholder).width <= e.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }""")
+        return c.measureText(e.placeholder).width <= e.clientWidth - parseFloat(s.paddingLeft) -
+        parseFloat(s.paddingRight); }""")
     assert button.bounding_box()["height"] >= 40

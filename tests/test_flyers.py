@@ -99,7 +99,8 @@ def crowded(tmp_path_factory) -> Path:
 def test_site_url_comes_from_mkdocs_yml_without_running_its_tags(tmp_path):
     (tmp_path / "mkdocs.yml").write_text(
         "site_url: https://example.org/hub\n"
-        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index:"
+        " !!python/name:material.extensions.emoji.twemoji\n"
         "extra:\n  token: !ENV [TOKEN, x]\n",
         encoding="utf-8",
     )

@@ -1,5 +1,5 @@
-"""ふりがな (generator/registry/furigana.py): readings checked by hand on a held set, ruby that leaves text, search, copy,
-screen readers and print alone, the weight it adds, and the switch in a browser."""
+"""ふりがな (generator/registry/furigana.py): readings checked by hand on a held set, ruby that leaves text, search,
+copy, screen readers and print alone, the weight it adds, and the switch in a browser."""
 
 from __future__ import annotations
 
@@ -178,7 +178,8 @@ def test_weight_added_to_a_town_page(built_site, capsys):
 
 def ruby_shown(page) -> bool:
     return page.evaluate("""() => { const rt = document.querySelector('article rt');
-        return getComputedStyle(rt).display === 'ruby-text' && getComputedStyle(rt, '::before').content !== 'none'; }""")
+        return getComputedStyle(rt).display === 'ruby-text' && getComputedStyle(rt, '::before').content !== 'none';
+        }""")
 
 
 @pytest.mark.browser
@@ -194,7 +195,8 @@ def test_switch_toggles_ruby_and_survives_navigation(browser, server):  # noqa: 
     assert page.evaluate("e => getComputedStyle(e, '::before').content", rt.element_handle()) == '"いいじままち" / ""'
     # the reading is drawn, not text: the heading, a copied selection and a link's accessible name stay as written
     assert page.locator("article h1").inner_text() == "飯島町"
-    copied = page.evaluate("""() => { const r = document.createRange(); r.selectNodeContents(document.querySelector('article h1'));
+    copied = page.evaluate("""() => { const r = document.createRange();
+    r.selectNodeContents(document.querySelector('article h1'));
         const s = getSelection(); s.removeAllRanges(); s.addRange(r); return s.toString(); }""")
     assert copied == "飯島町"
     # what a screen reader gets: chromium's own accessibility tree names each word once, without its reading

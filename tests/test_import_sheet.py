@@ -157,8 +157,10 @@ def test_bad_rows_are_all_named_by_row_and_column_and_nothing_is_written(root, t
     assert errors == [
         "一覧.csv:3: 列「電話番号」(I列) error: 電話番号の形式が正しくありません (not a valid Japanese phone number)",
         "一覧.csv:4: 列「窓口の範囲」(W列) error: この列は居場所では使えません (column does not apply to this kind)",
-        "一覧.csv:5: 列「利用可能曜日」(J列) error: 使えない値です。使える値: 月 (mon)、火 (tue)、水 (wed)、木 (thu)、金 (fri)、土 (sat)、日 (sun) (not an allowed value): '月曜と火曜'",
-        "一覧.csv:5: 列「情報確認日」(Z列) error: 日付は 2026-04-01 のように書いてください (must be a date, YYYY-MM-DD): '2026/13/01'",
+        "一覧.csv:5: 列「利用可能曜日」(J列) error: 使えない値です。使える値: 月 (mon)、火 (tue)、水 (wed)、木 (thu)"
+        "、金 (fri)、土 (sat)、日 (sun) (not an allowed value): '月曜と火曜'",
+        "一覧.csv:5: 列「情報確認日」(Z列) error: 日付は 2026-04-01 のように書いてください (must be a date,"
+        " YYYY-MM-DD): '2026/13/01'",
         "一覧.csv:6: 列「ID」(P列) error: 2 行目と同じ ID です (duplicate id)",
     ]
     assert result.written == [] and not (root / "data/windows/test-sheet-window.yml").exists()
@@ -169,7 +171,8 @@ def test_a_note_in_bikou_is_a_warning_not_lost_silently(root, tmp_path):
     row[14] = "内部メモ"
     result = import_sheet(root, write_csv(tmp_path / "一覧.csv", [row]), today=TODAY)
     assert [p.format("一覧.csv") for p in result.problems] == [
-        "一覧.csv:2: 列「備考」(O列) warning: この列は取りこみません。公開したい内容は「説明」に書いてください (column is not imported)"
+        "一覧.csv:2: 列「備考」(O列) warning: この列は取りこみません。公開したい内容は「説明」に書いてください"
+        " (column is not imported)"
     ]
     assert len(result.written) == 1
 
@@ -179,7 +182,8 @@ def test_unknown_headers_and_existing_ids_are_refused(root, tmp_path):
     sheet.write_text("ID,名前\nmaisapo-nagano-city,テスト\n", encoding="utf-8")
     result = import_sheet(root, sheet, default_kind="window", today=TODAY)
     assert [p.format("x.csv") for p in result.errors] == [
-        "x.csv:1: 列「名前」(B列) error: この見出しは使えません。テンプレートの見出しと同じにしてください (unknown column)"
+        "x.csv:1: 列「名前」(B列) error: この見出しは使えません。テンプレートの見出しと同じにしてください (unknown"
+        " column)"
     ]
     sheet.write_text("ID,名称\nmaisapo-nagano-city,テスト\n", encoding="utf-8")
     result = import_sheet(root, sheet, default_kind="window", today=TODAY)

@@ -73,7 +73,8 @@ def test_alias_bomb_is_refused_with_bounded_memory(tmp_path):
     import tracemalloc
 
     layers = "".join(
-        f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}]\n"
+        f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1},"
+        f" *l{i - 1}]\n"
         for i in range(1, 10)
     )
     path = write(tmp_path, "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + layers)  # 9^10 nodes if expanded

@@ -1,5 +1,5 @@
-"""「いま受付中」「次は 月曜 8:30 から」: the hours data (generator/site/opening.py) and what a visitor reads at fixed clock
-times (a weekday, a Saturday night, a public holiday, 12/31), whatever the time zone of the visitor's phone."""
+"""「いま受付中」「次は 月曜 8:30 から」: the hours data (generator/site/opening.py) and what a visitor reads at fixed
+clock times (a weekday, a Saturday night, a public holiday, 12/31), whatever the time zone of the visitor's phone."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""「まちがいを知らせる」 and 「変更なし」 on every listing page: prefilled form links, and a mailto only where site.yml gives an address."""
+"""「まちがいを知らせる」 and 「変更なし」 on every listing page: prefilled form links, and a mailto only where
+site.yml gives an address."""
 
 from __future__ import annotations
 

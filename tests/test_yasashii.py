@@ -1,5 +1,5 @@
-"""やさしい日本語 pages (generator/registry/yasashii.py): the guideline's measurable parts over every /yasashii/ page as built
-(sentence length, words from the hard-word list, times written plainly), and the switch between each pair."""
+"""やさしい日本語 pages (generator/registry/yasashii.py): the guideline's measurable parts over every /yasashii/ page
+as built (sentence length, words from the hard-word list, times written plainly), and the switch between each pair."""
 
 from __future__ import annotations
 
@@ -116,7 +116,8 @@ def test_guideline_measurable_parts(pages, capsys):
     assert m["clock"] == [], "times written as 13:30; write 13時30分"
     with capsys.disabled():
         print(
-            f"\nやさしい日本語: {m['pages']} pages, {m['sentences']} sentences, mean {m['mean']:.1f}, max {m['max']} characters"
+            f"\nやさしい日本語: {m['pages']} pages, {m['sentences']} sentences, mean {m['mean']:.1f}, max"
+            f" {m['max']} characters"
         )
 
 

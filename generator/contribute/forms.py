@@ -1,9 +1,9 @@
 """GitHub issue forms (`.github/ISSUE_TEMPLATE/*.yml`), generated from the models.
 
 Three forms per kind — 新規掲載 (new), 掲載内容の変更 (change), 掲載終了 (close) — whose fields are
-the flat view of `sheet_columns.COLUMNS` (one phone, one time slot, one source; `columns_for`): a Literal becomes a dropdown, a list of Literals becomes
-checkboxes, a yes/no field a はい/いいえ/わからない dropdown, long text a textarea. `intake.py`
-reads a submitted body with these same definitions, so the form and its parser cannot drift;
+the flat view of `sheet_columns.COLUMNS` (one phone, one time slot, one source; `columns_for`): a Literal becomes
+a dropdown, a list of Literals checkboxes, a yes/no field a はい/いいえ/わからない dropdown, long text a textarea.
+`intake.py` reads a submitted body with these same definitions, so the form and its parser cannot drift;
 `python -m generator forms --check` (run by the tests) fails when the YAML files are stale.
 """
 
@@ -179,14 +179,17 @@ FORMS: dict[str, Form] = {
 # ---------------------------------------------------------------- issue form YAML
 
 _INTRO = {
-    "new": "新しい{kind}を載せるためのフォームです。送信すると、内容を自動で確かめ、修正の提案 (プルリクエスト) を作ります。"
+    "new": "新しい{kind}を載せるためのフォームです。"
+    "送信すると、内容を自動で確かめ、修正の提案 (プルリクエスト) を作ります。"
     "結果はこの Issue にコメントでお知らせします。",
-    "change": "掲載している{kind}の内容を直すためのフォームです。変えたい項目だけ書いてください。空の項目は今のまま残ります。"
+    "change": "掲載している{kind}の内容を直すためのフォームです。"
+    "変えたい項目だけ書いてください。空の項目は今のまま残ります。"
     "送信すると、内容を自動で確かめ、修正の提案 (プルリクエスト) を作ります。",
     "confirm": "掲載している{kind}の内容が、今も変わっていないことをお知らせいただくフォームです。送信すると、"
     "「変更なしの確認日」を今日にする提案 (プルリクエスト) を自動で作ります。内容が変わっていたら、"
     "「掲載内容の変更」のフォームを使ってください。",
-    "close": "{kind}の掲載を終えるためのフォームです。ページは残り、「掲載を終了しました」と理由が表示され、一覧と地図からは外れます。",
+    "close": "{kind}の掲載を終えるためのフォームです。"
+    "ページは残り、「掲載を終了しました」と理由が表示され、一覧と地図からは外れます。",
 }
 _PUBLIC = (
     "**ここに書いた内容は、だれでも読めます。** 相談に来た方のことなど、個人のことは書かないでください。"

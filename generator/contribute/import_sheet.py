@@ -2,9 +2,9 @@
 
 One row is one listing, in the columns of `sheet_columns` (the 自治体標準オープンデータセット
 公共施設一覧 style plus our own), read by `sheet.parse_row` / `sheet.finish_row`: the very layout of
-`/api/v1/listings.csv`, so the export edited in Excel comes back in. Every row is checked first and every problem reported at once,
-named by row number and column (header and Excel letter); only when no row has an error are the
-files written, then validated with the whole registry, and undone if the validator refuses any.
+`/api/v1/listings.csv`, so the export edited in Excel comes back in. Every row is checked first and
+every problem reported at once, named by row number and column (header and Excel letter); only when no row has
+an error are the files written, then validated with the whole registry, and undone if the validator refuses any.
 So a sheet is imported entirely or not at all, and the clerk fixes the sheet and runs it again.
 
 Excel in Japan saves CSV as Shift_JIS (cp932) unless told otherwise: both that and UTF-8 are read.
@@ -145,7 +145,8 @@ def import_sheet(
                         row,
                         "ID",
                         letters["ID"],
-                        f"英小文字・数字・ハイフンで書いてください (use lowercase ascii letters, digits and hyphens): {listing_id!r}",
+                        f"英小文字・数字・ハイフンで書いてください (use lowercase ascii letters, digits and hyphens)"
+                        f": {listing_id!r}",
                     )
                 )
             continue

@@ -260,7 +260,8 @@ def intake(root: Path, body: str, today: dt.date | None = None, context: EventCo
         taken = [k for k in SHEET_KINDS if listing_path(root, k, listing_id).exists()]
         if taken:
             result.messages = [
-                f"ID「{listing_id}」はすでに使われています ({listing_path(root, taken[0], listing_id).relative_to(root)})。"
+                f"ID「{listing_id}」はすでに使われています"
+                f" ({listing_path(root, taken[0], listing_id).relative_to(root)})。"
                 "別の ID にするか、「掲載内容の変更」のフォームを使ってください (id already exists)"
             ]
             return result
@@ -268,7 +269,8 @@ def intake(root: Path, body: str, today: dt.date | None = None, context: EventCo
     else:
         if not path.exists():
             result.messages = [
-                f"{form.kind_ja}に ID「{listing_id}」の掲載がありません。掲載ページのアドレスの最後の部分を確かめてください "
+                f"{form.kind_ja}に ID「{listing_id}」の掲載がありません。"
+                f"掲載ページのアドレスの最後の部分を確かめてください "
                 f"(no such listing: {result.path})"
             ]
             return result
@@ -399,7 +401,8 @@ def event_context(event_path: Path) -> EventContext:
 
 
 def confirm_pull_request_body(result: IntakeResult, issue: str) -> str:
-    """Says whether the confirmation came from the listing's recorded maintainer, so the reviewer knows what to check."""
+    """Says whether the confirmation came from the listing's recorded maintainer, so the reviewer knows what to
+    check."""
     assert result.form is not None and result.confirmation is not None
     c = result.confirmation
     who = f"@{c.author}" if c.author else "(不明)"
@@ -477,7 +480,8 @@ def pull_request_body(result: IntakeResult, issue: str) -> str:
         "- 検証: `python -m generator intake` と `make validate`、`make build` がこのワークフローの中で通っています"
         " (GITHUB_TOKEN で作った提案では、ほかのワークフローは自動では動きません)。",
         "",
-        "確認すること: 出典、情報確認日、掲載される場所の了承、掲載しないもの (サイトの /contribute/) に当たらないこと。",
+        "確認すること: 出典、情報確認日、掲載される場所の了承、掲載しないもの (サイトの /contribute/)"
+        " に当たらないこと。",
     ]
     if result.note:
         lines += ["", "フォームの「変更の説明」:", "", "```text", result.note.replace("```", "'''"), "```"]

@@ -160,7 +160,8 @@ def first_phone(listing: Listing):
 
 
 def availability(listing: Listing) -> list[TimeSlot]:
-    """The slots the standard's 利用可能曜日・開始時間・終了時間 describe: the schedule, else the first phone's hours."""
+    """The slots the standard's 利用可能曜日・開始時間・終了時間 describe: the schedule, else the first phone's
+    hours."""
     if listing.schedule and listing.schedule.slots:
         return list(listing.schedule.slots)
     phone = first_phone(listing)
@@ -334,7 +335,8 @@ COLUMNS: list[Column] = [
     ),
     Column(
         "終了時間",
-        "終了時刻 (例: 17:15。開始と同じなら24時間。翌日に終わる時間は 受付時間_詳細 に closes_next_day: true と書きます)",
+        "終了時刻 (例: 17:15。開始と同じなら24時間。翌日に終わる時間は 受付時間_詳細 に closes_next_day: true"
+        " と書きます)",
         part="schedule.slots.0.closes",
         standard=True,
         view=lambda listing: simple_hours(listing)[2] or None,

@@ -9,8 +9,8 @@ says that this version was built without the check).
 The pages, chosen from the built site's open data so that no id can disappear from under the list:
 home, /person/, /municipalities/, the first town with a listing of its own and the first town without,
 the first region, the lists /windows/ /ibasho/ /family-groups/, the first listing of each kind that exists,
-/messages/, /consulting/, /family/ (the quick exit), /memo/, /safe-browsing/, /status/, /privacy/, /map/, the first town's flyer, and /accessibility/ last
-(checked with its results table in place).
+/messages/, /consulting/, /family/ (the quick exit), /memo/, /safe-browsing/, /status/, /privacy/, /map/, the
+first town's flyer, and /accessibility/ last (checked with its results table in place).
 
 An automated check finds some problems, not all of them: the page says so, and claims no conformance.
 """

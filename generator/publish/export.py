@@ -69,7 +69,8 @@ class About(Strict):
     attribution: str = Field(description="使うときの出典の表示の例")
     credits: list[str] = Field(
         default_factory=list,
-        description="出典の一部を経由して読んだ資料・データと、そのライセンス (それぞれの出典の source[].via にもあります)",
+        description="出典の一部を経由して読んだ資料・データと、そのライセンス (それぞれの出典の source[].via"
+        " にもあります)",
     )
     documentation: str = Field(description="各項目の説明のページ (/open-data/)")
     json_schema: str = Field(description="このファイルの JSON Schema")
@@ -152,7 +153,8 @@ class GeoProperties(Strict):
     municipality_name: str = Field(description="所在する市町村の名前")
     region: str = Field(description="地域 (広域圏) の ID")
     point: Literal["location", "municipality"] = Field(
-        description="点の意味: location=掲載の座標、municipality=市町村の代表点 (所在地を公開していない、または座標がない)"
+        description="点の意味: location=掲載の座標、municipality=市町村の代表点 (所在地を公開していない、"
+        "または座標がない)"
     )
     precision: Literal["exact", "approximate", "municipality"] | None = Field(
         description="位置の精度 (所在地のない掲載は空)"

@@ -397,7 +397,8 @@ def _check_readings(reg: Registry, problems: list[Problem]) -> None:
                     col,
                     "reading-unsure",
                     "name_kana",
-                    f"名称の「{'」「'.join(words)}」のよみが name_kana にありません。ふりがなが正しくないかもしれないので、"
+                    f"名称の「{'」「'.join(words)}」のよみが name_kana にありません。"
+                    f"ふりがなが正しくないかもしれないので、"
                     f"name_kana に名称全体のよみを書いてください (the reading does not cover these words of the name, "
                     f"and the analyser is unsure how to read them): {listing.name!r}",
                 )

@@ -92,7 +92,8 @@ def hiragana(text: str) -> str:
 
 
 def _attr(value: str) -> str:
-    """An attribute value: bare when it is only kana (the usual case; the end tag of <rt> is left out as HTML allows)."""
+    """An attribute value: bare when it is only kana (the usual case; the end tag of <rt> is left out as HTML
+    allows)."""
     return value if _KANA.match(value) else '"' + escape(value) + '"'
 
 

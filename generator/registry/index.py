@@ -35,7 +35,8 @@ def without_maintainer_notes(listing: Listing) -> Listing:
 def published(listing: Listing) -> Listing:
     """The listing as it may leave this site, in any page, file or feed.
 
-    Maintainers' notes are dropped; `precision: municipality` keeps the town and drops address, postal code and coordinates;
+    Maintainers' notes are dropped; `precision: municipality` keeps the town and drops address, postal code and
+    coordinates;
     `approximate` rounds the coordinates. Every export goes through here, so there is one place to
     get privacy right.
     """
@@ -223,7 +224,8 @@ class TownView:
     @property
     def coverage(self) -> str:
         """What the town has nearest to hand: "own" (a window located in the town that can be reached directly),
-        "region" (a window elsewhere that names the town or its region), or "none" (prefecture-wide and national only)."""
+        "region" (a window elsewhere that names the town or its region), or "none" (prefecture-wide and national
+        only)."""
         if any(e.listing.municipality == self.town.code and e.contactable for e in self.own):
             return "own"
         if any(e.contactable for e in self.own) or any(

@@ -232,7 +232,8 @@ class SourceRef(Strict):
     maintainer_note: str | None = Field(
         None,
         exclude=True,
-        description="管理者むけのメモ (どの参照データの行か、使ってはいけない番号など)。ページ・オープンデータ・チラシには出ません",
+        description="管理者むけのメモ (どの参照データの行か、使ってはいけない番号など)。"
+        "ページ・オープンデータ・チラシには出ません",
     )
 
     @model_validator(mode="after")
@@ -323,7 +324,8 @@ class TimeSlot(Strict):
             if self.closes_next_day and self.closes > self.opens:
                 raise PydanticCustomError(
                     "schedule-next-day-too-long",
-                    "翌日に終わる時間は、開始より前の時刻で終わります (a slot ending the next day must close before it opened)",
+                    "翌日に終わる時間は、開始より前の時刻で終わります (a slot ending the next day must close before"
+                    " it opened)",
                 )
         if self.closes_next_day and not (self.opens and self.closes):
             raise PydanticCustomError(
@@ -350,7 +352,8 @@ class PhoneContact(Strict):
     )
     ask_for: str | None = Field(
         None,
-        description="代表番号で、何につないでもらうか (例: まいさぽ (生活就労支援センター))。ページに「『…をお願いします』と伝えてください」と出ます",
+        description="代表番号で、何につないでもらうか (例: まいさぽ (生活就労支援センター))。"
+        "ページに「『…をお願いします』と伝えてください」と出ます",
     )
     extension: str | None = Field(None, pattern=r"^\d{1,6}$", description="内線番号")
     hours: list[TimeSlot] = Field(default_factory=list, description="この番号の受付時間")
@@ -463,7 +466,8 @@ class Listing(Strict):
     accessibility: str | None = Field(None, description="バリアフリー・配慮 (例: 車いすで入れます)")
     description: Text = Field(description="説明 (やさしい言葉で)")
     last_verified: SourcePrecisionDate = Field(
-        description="情報確認日 (出典でその事実が確認できた日。出典に日付がなければ 2020-11 や 2020 のように、わかる精度で)"
+        description="情報確認日 (出典でその事実が確認できた日。出典に日付がなければ 2020-11 や 2020 のように、"
+        "わかる精度で)"
     )
     last_confirmed: SourcePrecisionDate | None = Field(
         None,
@@ -472,7 +476,8 @@ class Listing(Strict):
     )
     last_changed: SourcePrecisionDate | None = Field(
         None,
-        description="内容の更新日 (このサイトの掲載の中身を最後に書きかえた日。書かなければ情報確認日と同じとみなします)",
+        description="内容の更新日 (このサイトの掲載の中身を最後に書きかえた日。"
+        "書かなければ情報確認日と同じとみなします)",
     )
     source: Sources
     updated_by: str | None = Field(None, description="更新した人・部署")
@@ -525,7 +530,8 @@ class Window(Listing):
     staff: list[str] = Field(default_factory=list, description="対応する職種 (例: 保健師)")
     crisis_line: bool = Field(
         False,
-        description="とてもつらいときに話せる電話・チャットか (夜間や休日も受けるものは「夜や休日、とてもつらいとき」に並びます)",
+        description="とてもつらいときに話せる電話・チャットか (夜間や休日も受けるものは「夜や休日、"
+        "とてもつらいとき」に並びます)",
     )
 
 
@@ -589,7 +595,7 @@ class Municipality(Strict):
     region: str = Field(pattern=SLUG, description="地域 (広域圏) の ID")
     lat: float = Field(description="代表点の緯度 (市役所・町村役場)")
     lon: float = Field(description="代表点の経度")
-    # As the source lists it: three village sites still had no https (see ../shared/reference/).
+    # As each town's `source` lists it: three village sites still had no https (SourceUrl allows http there).
     website: SourceUrl = Field(description="公式サイト")
     town_hall: TownHall | None = Field(None, description="役場・市役所の代表番号と所在地")
     source: Sources

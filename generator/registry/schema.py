@@ -129,12 +129,15 @@ def _comment_out(line: str) -> str:
     return line[: len(line) - len(stripped)] + "# " + stripped
 
 
+TEMPLATE_WORDS = {"window": "相談窓口", "ibasho": "居場所", "family-group": "家族会", "message": "メッセージ"}
+
+
 def template_text(kind: str, id_: str) -> str:
     folder, model = KINDS[kind]
     schema = "message" if kind == "message" else kind
     head = [
         f"# yaml-language-server: $schema=../../schemas/{schema}.schema.json",
-        f"# 新しい{ {'window': '相談窓口', 'ibasho': '居場所', 'family-group': '家族会', 'message': 'メッセージ'}[kind] }の記入用テンプレート。",
+        f"# 新しい{TEMPLATE_WORDS[kind]}の記入用テンプレート。",
         "# 「必須」の項目をすべて書き、使う「任意」の項目は行頭の # を消して書いてください。",
         f"# 書いたら `python -m generator validate` で確認できます (保存先: data/{folder}/{id_}.yml)。",
         "",
