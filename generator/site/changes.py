@@ -15,7 +15,12 @@ from xml.sax.saxutils import escape
 
 from ..registry.index import Entry, Index
 
-VERB_JA = {"checked": "出典で情報を確認", "changed": "内容を更新", "confirmed": "変更なしを確認", "closed": "掲載を終了"}
+VERB_JA = {
+    "checked": "出典で情報を確認",
+    "changed": "内容を更新",
+    "confirmed": "変更なしを確認",
+    "closed": "掲載を終了",
+}
 FEED_LIMIT = 100
 
 
@@ -55,6 +60,7 @@ def for_town(code: str, region: str):
     def keep(entry: Entry) -> bool:
         listing = entry.listing
         return listing.municipality == code or code in listing.service_area or region in listing.service_area
+
     return keep
 
 
@@ -63,8 +69,12 @@ def for_region(index: Index, region_id: str):
 
     def keep(entry: Entry) -> bool:
         listing = entry.listing
-        return (listing.municipality in codes or region_id in listing.service_area
-                or bool(codes & set(listing.service_area)))
+        return (
+            listing.municipality in codes
+            or region_id in listing.service_area
+            or bool(codes & set(listing.service_area))
+        )
+
     return keep
 
 
@@ -77,46 +87,66 @@ def atom(title: str, feed_path: str, page_path: str, events: list[Event], site_u
     base = site_url or "https://example.invalid/"
     events = events[:FEED_LIMIT]
     updated = _stamp(events[0].date) if events else "2000-01-01T00:00:00+09:00"
-    out = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ja">',
-           f"<title>{escape(title)}</title>",
-           f'<id>{escape(base + feed_path)}</id>',
-           f'<link rel="self" type="application/atom+xml" href="{escape(base + feed_path)}"/>',
-           f'<link rel="alternate" type="text/html" href="{escape(base + page_path)}"/>',
-           f"<updated>{updated}</updated>",
-           f"<author><name>{escape(author)}</name></author>"]
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ja">',
+        f"<title>{escape(title)}</title>",
+        f"<id>{escape(base + feed_path)}</id>",
+        f'<link rel="self" type="application/atom+xml" href="{escape(base + feed_path)}"/>',
+        f'<link rel="alternate" type="text/html" href="{escape(base + page_path)}"/>',
+        f"<updated>{updated}</updated>",
+        f"<author><name>{escape(author)}</name></author>",
+    ]
     for ev in events:
         url = base + ev.entry.url
         listing = ev.entry.listing
         summary = f"{ev.entry.kind_label}「{listing.name}」: {VERB_JA[ev.verb]} ({ev.date.isoformat()})"
         if ev.verb == "closed" and listing.closed:
             summary += f"。{listing.closed.reason}"
-        out += ["<entry>", f"<title>{escape(ev.title)}</title>",
-                f"<id>{escape(url)}#{ev.verb}-{ev.date.isoformat()}</id>",
-                f'<link rel="alternate" type="text/html" href="{escape(url)}"/>',
-                f"<updated>{_stamp(ev.date)}</updated>",
-                f"<category term=\"{ev.verb}\" label=\"{escape(VERB_JA[ev.verb])}\"/>",
-                f"<summary>{escape(summary)}</summary>", "</entry>"]
+        out += [
+            "<entry>",
+            f"<title>{escape(ev.title)}</title>",
+            f"<id>{escape(url)}#{ev.verb}-{ev.date.isoformat()}</id>",
+            f'<link rel="alternate" type="text/html" href="{escape(url)}"/>',
+            f"<updated>{_stamp(ev.date)}</updated>",
+            f'<category term="{ev.verb}" label="{escape(VERB_JA[ev.verb])}"/>',
+            f"<summary>{escape(summary)}</summary>",
+            "</entry>",
+        ]
     out.append("</feed>")
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
 def feed_files(index: Index, site_url: str) -> dict[str, bytes]:
     site = index.registry.site
-    files = {"changes/feed.xml": atom(f"{site.title}: 更新のお知らせ", "changes/feed.xml", "changes/",
-                                      all_events(index), site_url, site.title)}
+    files = {
+        "changes/feed.xml": atom(
+            f"{site.title}: 更新のお知らせ", "changes/feed.xml", "changes/", all_events(index), site_url, site.title
+        )
+    }
     for town in index.registry.municipalities.values():
         files[f"municipalities/{town.code}/feed.xml"] = atom(
-            f"{site.title}: {town.name}の更新", f"municipalities/{town.code}/feed.xml", f"municipalities/{town.code}/",
-            all_events(index, for_town(town.code, town.region)), site_url, site.title)
+            f"{site.title}: {town.name}の更新",
+            f"municipalities/{town.code}/feed.xml",
+            f"municipalities/{town.code}/",
+            all_events(index, for_town(town.code, town.region)),
+            site_url,
+            site.title,
+        )
     for region in index.registry.regions.values():
         files[f"regions/{region.id}/feed.xml"] = atom(
-            f"{site.title}: {region.name}の更新", f"regions/{region.id}/feed.xml", f"regions/{region.id}/",
-            all_events(index, for_region(index, region.id)), site_url, site.title)
+            f"{site.title}: {region.name}の更新",
+            f"regions/{region.id}/feed.xml",
+            f"regions/{region.id}/",
+            all_events(index, for_region(index, region.id)),
+            site_url,
+            site.title,
+        )
     return files
 
 
 # ---------------------------------------------------------------- freshness, for /status/
+
 
 @dataclass(frozen=True)
 class Freshness:

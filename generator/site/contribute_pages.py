@@ -6,12 +6,13 @@ never a hand-kept second copy.
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from collections.abc import Callable
+
+from jinja2 import Environment
 
 from ..contribute.import_sheet import column_notes, template_csv, template_xlsx
-from ..registry.index import Index
-from ..registry.schema import KINDS, template_text
 from ..contribute.sheet_columns import SHEET_KINDS
+from ..registry.schema import KINDS, template_text
 
 FOLDER = "contribute"
 SHEET_NAME = "listings-template"
@@ -27,7 +28,13 @@ def contribute_files(env: Environment) -> dict[str, Callable[[], str | bytes]]:
         templates.append((kind, ja, f"template-{kind}.yml", text))
     files[f"{FOLDER}/{SHEET_NAME}.csv"] = template_csv
     files[f"{FOLDER}/{SHEET_NAME}.xlsx"] = template_xlsx
-    page = functools.partial(env.get_template("contribute_templates.md.j2").render, root="../../",
-                             templates=templates, notes=column_notes(), sheet=SHEET_NAME, kinds=KINDS)
+    page = functools.partial(
+        env.get_template("contribute_templates.md.j2").render,
+        root="../../",
+        templates=templates,
+        notes=column_notes(),
+        sheet=SHEET_NAME,
+        kinds=KINDS,
+    )
     files[f"{FOLDER}/templates.md"] = page
     return files

@@ -41,11 +41,14 @@ def fits(entry: Entry, filters: tuple[tuple[str, str], ...]) -> bool:
     """Every filter of a list address at once, as hub.js's fits(): each method and flag must match; of the
     audiences, one is enough (a listing for families fits 「ご本人・ご家族」)."""
     audiences = [value for name, value in filters if name == "audience"]
-    return (all(matches(entry, name, value) for name, value in filters if name != "audience")
-            and (not audiences or any(matches(entry, "audience", value) for value in audiences)))
+    return all(matches(entry, name, value) for name, value in filters if name != "audience") and (
+        not audiences or any(matches(entry, "audience", value) for value in audiences)
+    )
 
 
-def wider(entries: list[Entry], filters: tuple[tuple[str, str], ...], limit: int = 3) -> list[tuple[tuple[str, str], int]]:
+def wider(
+    entries: list[Entry], filters: tuple[tuple[str, str], ...], limit: int = 3
+) -> list[tuple[tuple[str, str], int]]:
     """When nothing fits: each filter that, taken away alone, brings listings back, with how many, the fewest
     first (the closest to what was asked) — what hub.js's offerWider() offers on a list page."""
     out = []
@@ -80,8 +83,11 @@ def search_shortcuts(entries_by_kind: dict[str, list[Entry]]) -> list[dict]:
     out = []
     for words, name, value, label in SHORTCUTS:
         # no count for 「いま」: how many are open depends on the visitor's clock, which the list page checks
-        links = [{"label": KIND_LABELS[kind], "url": f"{kind}/?{name}={value}#list", "count": None if value == "now" else n}
-                 for kind, entries in entries_by_kind.items() if (n := count(entries, name, value))]
+        links = [
+            {"label": KIND_LABELS[kind], "url": f"{kind}/?{name}={value}#list", "count": None if value == "now" else n}
+            for kind, entries in entries_by_kind.items()
+            if (n := count(entries, name, value))
+        ]
         if links:
             out.append({"words": list(words), "label": label, "links": links})
     return out

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import segno
 from markupsafe import Markup
@@ -31,15 +31,16 @@ PRIORITY = ("own", "no_phone", "wide", "nearby", "national")
 TOWN_HALL_LINES = 2  # a town's flyer also gives its 役場・市役所 main number, in one short note
 PHONES_PER_ROW = 2
 SLOTS_PER_ROW = 2
-NAME_CHARS = 16    # characters of a name per line in the first column
-WAY_CHARS = 30     # characters of an address (URL, mail, LINE) per line in the second column
-LABEL_CHARS = 20   # characters of a phone's label per line (the first line is shared with the number)
-HOURS_CHARS = 15   # characters of opening hours per line in the third column
+NAME_CHARS = 16  # characters of a name per line in the first column
+WAY_CHARS = 30  # characters of an address (URL, mail, LINE) per line in the second column
+LABEL_CHARS = 20  # characters of a phone's label per line (the first line is shared with the number)
+HOURS_CHARS = 15  # characters of opening hours per line in the third column
 
 SlotText = Callable[[TimeSlot], str]
 
 
 # ---------------------------------------------------------------- the deployed site's address
+
 
 @functools.cache  # the same codes on every rebuild of `mkdocs serve` (~10 ms each)
 def qr_svg(url: str, label: str) -> Markup:
@@ -55,6 +56,7 @@ def qr_svg(url: str, label: str) -> Markup:
 
 
 # ---------------------------------------------------------------- what fits
+
 
 @dataclass(frozen=True)
 class Section:
@@ -92,8 +94,9 @@ def row_lines(entry: Entry, slot_text: SlotText) -> int:
     return int(max(name, contact or 1, hours) + 0.99)
 
 
-def allocate(candidates: dict[str, list[Entry]], slot_text: SlotText, total: int = LINES_TOTAL,
-             caps: dict[str, int] = CAPS) -> dict[str, Section]:
+def allocate(
+    candidates: dict[str, list[Entry]], slot_text: SlotText, total: int = LINES_TOTAL, caps: dict[str, int] = CAPS
+) -> dict[str, Section]:
     """Hand out `total` lines: first one row to every section (so a crowded town still shows a national
     line, where nobody knows the caller), then more rows in PRIORITY order up to each cap. Each
     section keeps its order (nearest first) and one line for its summary or "not yet registered" note."""
@@ -109,7 +112,7 @@ def allocate(candidates: dict[str, list[Entry]], slot_text: SlotText, total: int
                     break  # never skip ahead to a shorter row: the order is the point
                 shown[name].append(entries[len(shown[name])])
                 left -= lines
-    return {name: Section(shown=shown[name], rest=candidates.get(name, [])[len(shown[name]):]) for name in PRIORITY}
+    return {name: Section(shown=shown[name], rest=candidates.get(name, [])[len(shown[name]) :]) for name in PRIORITY}
 
 
 def _without(entries: list[Entry], seen: set[str]) -> list[Entry]:
@@ -118,19 +121,20 @@ def _without(entries: list[Entry], seen: set[str]) -> list[Entry]:
 
 # ---------------------------------------------------------------- flyers
 
+
 @dataclass(frozen=True)
 class Flyer:
     """One sheet: for a town (`town` set) or for a whole region."""
 
-    path: str                 # docs-relative page file, e.g. flyers/203840.md
-    name: str                 # 飯島町 / 上伊那地域
+    path: str  # docs-relative page file, e.g. flyers/203840.md
+    name: str  # 飯島町 / 上伊那地域
     region: Region
-    page: str                 # site-relative URL of the full page the QR code leads to
-    url: str                  # that page on the deployed site
+    page: str  # site-relative URL of the full page the QR code leads to
+    url: str  # that page on the deployed site
     qr: Markup
     sections: dict[str, Section]
     town: Municipality | None = None
-    health_office: bool = False   # the region's 保健福祉事務所 covers this town
+    health_office: bool = False  # the region's 保健福祉事務所 covers this town
     towns: list[Municipality] = field(default_factory=list)  # a region's towns
     printed: dt.date | None = None
 
@@ -150,13 +154,26 @@ def town_flyer(index: Index, view: TownView, base: str, slot_text: SlotText) -> 
     no_phone = _without(view.no_phone, {e.id for e in own})
     seen = {e.id for e in own + no_phone}
     nearby = sorted(view.ibasho + view.family_groups, key=lambda e: (e.km_from(town), e.listing.name_kana))
-    candidates = {"own": own, "no_phone": no_phone, "wide": _without(view.wide, seen),
-                  "nearby": _without(nearby, seen), "national": _without(view.national, seen)}
+    candidates = {
+        "own": own,
+        "no_phone": no_phone,
+        "wide": _without(view.wide, seen),
+        "nearby": _without(nearby, seen),
+        "national": _without(view.national, seen),
+    }
     page = f"municipalities/{town.code}/"
-    return Flyer(path=f"flyers/{town.code}.md", name=town.name, region=view.region, page=page, url=base + page,
-                 qr=qr_svg(base + page, f"{town.name}のページ ({base + page})"),
-                 sections=allocate(candidates, slot_text, LINES_TOTAL - (TOWN_HALL_LINES if town.town_hall else 0)),
-                 town=town, health_office=view.health_office, printed=index.today)
+    return Flyer(
+        path=f"flyers/{town.code}.md",
+        name=town.name,
+        region=view.region,
+        page=page,
+        url=base + page,
+        qr=qr_svg(base + page, f"{town.name}のページ ({base + page})"),
+        sections=allocate(candidates, slot_text, LINES_TOTAL - (TOWN_HALL_LINES if town.town_hall else 0)),
+        town=town,
+        health_office=view.health_office,
+        printed=index.today,
+    )
 
 
 def region_flyer(index: Index, region: Region, base: str, slot_text: SlotText) -> Flyer:
@@ -165,23 +182,44 @@ def region_flyer(index: Index, region: Region, base: str, slot_text: SlotText) -
     codes = set(region.municipalities)
     # Windows in the region's towns; wide-area windows get their own section.
     # Windows in the region's towns or serving them by name (a regional まいさぽ); wide-area ones get their own section.
-    own = [e for e in index.in_region(region, "windows") if e.level != "national"
-           and "prefecture" not in e.listing.service_area and region.id not in e.listing.service_area]
+    own = [
+        e
+        for e in index.in_region(region, "windows")
+        if e.level != "national"
+        and "prefecture" not in e.listing.service_area
+        and region.id not in e.listing.service_area
+    ]
     national = [e for e in index.entries["windows"] if e.level == "national"]
     # Ways without a phone call that every town of the region may use (so: not a single town's own).
-    no_phone = [e for e in index.wide_for_region(region) + national
-                if e.no_phone and all(e.accepts(t) for t in towns)]
+    no_phone = [e for e in index.wide_for_region(region) + national if e.no_phone and all(e.accepts(t) for t in towns)]
     no_phone = _without(no_phone, {e.id for e in own})
     seen = {e.id for e in own + no_phone}
     nearby = [e for kind in ("ibasho", "family-groups") for e in index.in_region(region, kind)]
-    nearby.sort(key=lambda e: (region.municipalities.index(e.listing.municipality)
-                               if e.listing.municipality in codes else len(codes), e.listing.name_kana))
-    candidates = {"own": own, "no_phone": no_phone, "wide": _without(index.wide_for_region(region), seen),
-                  "nearby": _without(nearby, seen), "national": _without(national, seen)}
+    nearby.sort(
+        key=lambda e: (
+            region.municipalities.index(e.listing.municipality) if e.listing.municipality in codes else len(codes),
+            e.listing.name_kana,
+        )
+    )
+    candidates = {
+        "own": own,
+        "no_phone": no_phone,
+        "wide": _without(index.wide_for_region(region), seen),
+        "nearby": _without(nearby, seen),
+        "national": _without(national, seen),
+    }
     page = f"regions/{region.id}/"
-    return Flyer(path=f"flyers/regions/{region.id}.md", name=region.name, region=region, page=page,
-                 url=base + page, qr=qr_svg(base + page, f"{region.name}のページ ({base + page})"),
-                 sections=allocate(candidates, slot_text), towns=towns, printed=index.today)
+    return Flyer(
+        path=f"flyers/regions/{region.id}.md",
+        name=region.name,
+        region=region,
+        page=page,
+        url=base + page,
+        qr=qr_svg(base + page, f"{region.name}のページ ({base + page})"),
+        sections=allocate(candidates, slot_text),
+        towns=towns,
+        printed=index.today,
+    )
 
 
 def build_flyers(index: Index, slot_text: SlotText, base: str) -> list[Flyer]:
@@ -194,13 +232,18 @@ def build_flyers(index: Index, slot_text: SlotText, base: str) -> list[Flyer]:
 def flyer_makers(index: Index, slot_text: SlotText, base: str) -> list[tuple[str, Callable[[], Flyer]]]:
     """(docs path, function making the flyer) for each flyer, in `build_flyers` order: a renderer on several
     cores makes each flyer (and its QR code, the costly part) where its page is rendered."""
-    towns = [(f"flyers/{view.town.code}.md", functools.partial(town_flyer, index, view, base, slot_text))
-             for view in index.towns.values()]
-    return towns + [(f"flyers/regions/{region.id}.md", functools.partial(region_flyer, index, region, base, slot_text))
-                    for region in index.registry.regions.values()]
+    towns = [
+        (f"flyers/{view.town.code}.md", functools.partial(town_flyer, index, view, base, slot_text))
+        for view in index.towns.values()
+    ]
+    return towns + [
+        (f"flyers/regions/{region.id}.md", functools.partial(region_flyer, index, region, base, slot_text))
+        for region in index.registry.regions.values()
+    ]
 
 
 # ---------------------------------------------------------------- row contents
+
 
 def no_phone_ways(entry: Entry) -> list[tuple[str, str]]:
     """(label, value) for each way to reach a listing without a phone call, as the data states it."""
@@ -219,13 +262,13 @@ def no_phone_ways(entry: Entry) -> list[tuple[str, str]]:
     return ways
 
 
-
 def opening_slots(entry: Entry) -> list[TimeSlot]:
     """When to call or go, phone hours first (most people reach a window by phone), each slot once."""
     listing = entry.listing
     slots: list[TimeSlot] = []
-    for slot in [s for phone in listing.contacts.phones for s in phone.hours] + \
-            (list(listing.schedule.slots) if listing.schedule else []):
+    for slot in [s for phone in listing.contacts.phones for s in phone.hours] + (
+        list(listing.schedule.slots) if listing.schedule else []
+    ):
         if slot not in slots:
             slots.append(slot)
     return slots[:SLOTS_PER_ROW]

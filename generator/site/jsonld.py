@@ -20,8 +20,15 @@ from ..registry.index import KIND_LABELS, Entry
 from ..registry.models import PhoneContact, TimeSlot
 
 GOVERNMENT = ("municipality", "prefecture", "national")
-DAY_URI = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
-           "sat": "Saturday", "sun": "Sunday"}
+DAY_URI = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
 
 
 def telephone(phone: PhoneContact) -> str:
@@ -36,9 +43,11 @@ def opening_hours(slots: list[TimeSlot]) -> list[dict[str, Any]]:
     for slot in slots:
         if not slot.days or slot.nth or slot.month_days or not slot.opens:
             continue
-        spec: dict[str, Any] = {"@type": "OpeningHoursSpecification",
-                                "dayOfWeek": [f"https://schema.org/{DAY_URI[d]}" for d in slot.days],
-                                "opens": slot.opens}
+        spec: dict[str, Any] = {
+            "@type": "OpeningHoursSpecification",
+            "dayOfWeek": [f"https://schema.org/{DAY_URI[d]}" for d in slot.days],
+            "opens": slot.opens,
+        }
         if slot.closes:
             spec["closes"] = "23:59" if slot.closes == "24:00" else slot.closes
         out.append(spec)
@@ -49,8 +58,12 @@ def _address(entry: Entry, prefecture: str) -> dict[str, Any] | None:
     loc = entry.public.location
     if entry.town is None:
         return None
-    address: dict[str, Any] = {"@type": "PostalAddress", "addressCountry": "JP", "addressRegion": prefecture,
-                               "addressLocality": entry.town.name}
+    address: dict[str, Any] = {
+        "@type": "PostalAddress",
+        "addressCountry": "JP",
+        "addressRegion": prefecture,
+        "addressLocality": entry.town.name,
+    }
     if loc is not None and loc.address:
         address["streetAddress"] = loc.address
     if loc is not None and loc.postal_code:
@@ -79,8 +92,11 @@ def _contact_points(entry: Entry) -> list[dict[str, Any]]:
     schedule_hours = opening_hours(listing.schedule.slots if listing.schedule else [])
     points = []
     for phone in listing.contacts.phones:
-        point: dict[str, Any] = {"@type": "ContactPoint", "telephone": telephone(phone),
-                                 "contactType": phone.label or "相談"}
+        point: dict[str, Any] = {
+            "@type": "ContactPoint",
+            "telephone": telephone(phone),
+            "contactType": phone.label or "相談",
+        }
         hours = opening_hours(phone.hours) or schedule_hours
         if hours:
             point["hoursAvailable"] = hours
@@ -113,13 +129,23 @@ def listing_jsonld(entry: Entry, site_url: str, registry: Registry) -> dict[str,
     points = _contact_points(entry)
     data: dict[str, Any] = {"@context": "https://schema.org"}
     if entry.kind == "windows" and listing.operator.type in GOVERNMENT:
-        data.update({"@type": "GovernmentService", "name": listing.name, "description": listing.description,
-                     "serviceType": KIND_LABELS[entry.kind],
-                     "provider": {"@type": "GovernmentOrganization", "name": listing.operator.name}})
+        data.update(
+            {
+                "@type": "GovernmentService",
+                "name": listing.name,
+                "description": listing.description,
+                "serviceType": KIND_LABELS[entry.kind],
+                "provider": {"@type": "GovernmentOrganization", "name": listing.operator.name},
+            }
+        )
         channels = [{"@type": "ServiceChannel", "name": "電話", "servicePhone": p} for p in points]
         if place is not None and "visit" in listing.methods:
             channels.append({"@type": "ServiceChannel", "name": "来所", "serviceLocation": place})
-        for name, url in (("チャット", contacts.chat), ("相談フォーム", contacts.web_form), ("ウェブサイト", contacts.website)):
+        for name, url in (
+            ("チャット", contacts.chat),
+            ("相談フォーム", contacts.web_form),
+            ("ウェブサイト", contacts.website),
+        ):
             if url:
                 channels.append({"@type": "ServiceChannel", "name": name, "serviceUrl": url})
         if channels:

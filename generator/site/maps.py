@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..registry.index import KIND_LABELS, Entry, Index, PublicPoint, TownView, public_point
 from ..registry.models import Municipality, Region
@@ -43,10 +44,14 @@ GSI_ATTRIBUTION = f'<a href="{GSI_TERMS}">地理院タイル</a>'
 # One letter per kind on the marker and in the legend, so kinds are not told apart by colour alone.
 KIND_GLYPHS = {"windows": "相", "ibasho": "居", "family-groups": "家"}
 # How to read a marker's position ({town}: the town's name), by `Marker.note_code`.
-NOTES = ("", "おおよその位置に表示しています。", "所在地は公開していません (印は{town}の代表点)。",
-         "印は{town}の代表点で、正確な場所ではありません。")
+NOTES = (
+    "",
+    "おおよその位置に表示しています。",
+    "所在地は公開していません (印は{town}の代表点)。",
+    "印は{town}の代表点で、正確な場所ではありません。",
+)
 COORD_DECIMALS = 5  # about 1 m: finer than any map zoom shows; never finer than public_point gives
-LIST_LIMIT = 200    # above this, /map/'s text alternative is one line per region instead of every place
+LIST_LIMIT = 200  # above this, /map/'s text alternative is one line per region instead of every place
 ROW_FIELDS = ("kind", "id", "name", "town", "methods", "note", "lat", "lon")
 
 
@@ -87,12 +92,12 @@ class RegionGroup:
 class MapView:
     """One map: its markers, the places on the page that have no point, and the area it opens on."""
 
-    name: str                        # file stem under map/data/: town-202011, region-hokushin, windows, all
-    label: str                       # 長野市とその周りの地図
+    name: str  # file stem under map/data/: town-202011, region-hokushin, windows, all
+    label: str  # 長野市とその周りの地図
     markers: list[Marker]
     unplaced: list[Entry] = field(default_factory=list)  # national services and others without a place
     area: list[Municipality] = field(default_factory=list)  # towns that must be in view
-    focus: Municipality | None = None                      # the town the page is about
+    focus: Municipality | None = None  # the town the page is about
     listed_above: bool = False  # a list page: its cards are the text alternative, not repeated below
     groups: list[RegionGroup] | None = None  # too many places for one list: a line per region instead
     ungrouped: list[Marker] = field(default_factory=list)  # with `groups`: places that have no region
@@ -105,11 +110,13 @@ class MapView:
     def bounds(self) -> list[list[float]]:
         """[[south, west], [north, east]] around the area's towns and every marker."""
         from folium.utilities import get_bounds
+
         points = [[t.lat, t.lon] for t in self.area] + [[m.point.lat, m.point.lon] for m in self.markers]
         return get_bounds(points)
 
 
 # ---------------------------------------------------------------- which places each map holds
+
 
 def _markers(entries: list[Entry], keep: Callable[[Entry], bool] = lambda e: True) -> tuple[list[Marker], list[Entry]]:
     """One marker per listing (first occurrence wins), and the listings that have no place at all."""
@@ -135,8 +142,14 @@ def town_map(index: Index, view: TownView) -> MapView:
     """The listings the town page shows that stand in the town's region (the town in view)."""
     shown = view.own + view.elsewhere + view.wide + view.ibasho + view.family_groups + view.national
     markers, unplaced = _markers(shown, _in_region(view.town.region))
-    return MapView(f"town-{view.town.code}", f"{view.town.name}と{view.region.name}の地図", markers, unplaced,
-                   area=[view.town], focus=view.town)
+    return MapView(
+        f"town-{view.town.code}",
+        f"{view.town.name}と{view.region.name}の地図",
+        markers,
+        unplaced,
+        area=[view.town],
+        focus=view.town,
+    )
 
 
 def region_map(index: Index, region: Region) -> MapView:
@@ -148,8 +161,14 @@ def region_map(index: Index, region: Region) -> MapView:
 
 def kind_map(index: Index, kind: str) -> MapView:
     markers, unplaced = _markers(index.entries[kind])
-    return MapView(kind, f"{KIND_LABELS[kind]}の地図", markers, unplaced,
-                   area=list(index.registry.municipalities.values()), listed_above=True)
+    return MapView(
+        kind,
+        f"{KIND_LABELS[kind]}の地図",
+        markers,
+        unplaced,
+        area=list(index.registry.municipalities.values()),
+        listed_above=True,
+    )
 
 
 def all_map(index: Index) -> MapView:
@@ -171,8 +190,11 @@ def _by_region(index: Index, markers: list[Marker]) -> tuple[list[RegionGroup], 
             continue
         by_kind = counts[town.region]
         by_kind[m.entry.kind] = by_kind.get(m.entry.kind, 0) + 1
-    groups = [RegionGroup(index.registry.regions[rid], {k: c[k] for k in KIND_LABELS if k in c})
-              for rid, c in counts.items() if c]
+    groups = [
+        RegionGroup(index.registry.regions[rid], {k: c[k] for k in KIND_LABELS if k in c})
+        for rid, c in counts.items()
+        if c
+    ]
     return groups, rest
 
 
@@ -185,9 +207,11 @@ def all_maps(index: Index) -> list[MapView]:
 
 # ---------------------------------------------------------------- the marker-data files
 
+
 def tile_layer() -> folium.TileLayer:
     """地理院タイル (標準地図): the only tiles, fetched only after the visitor presses 「地図を表示」."""
     import folium
+
     return folium.TileLayer(GSI_TILES, attr=GSI_ATTRIBUTION, name="地理院タイル", min_zoom=5, max_zoom=18)
 
 
@@ -195,12 +219,14 @@ def tile_layer() -> folium.TileLayer:
 def tiles_config() -> dict:
     """The same for every map; made once (folium asks xyzservices to look the provider up, ~8 ms a time)."""
     from folium.utilities import camelize
+
     layer = tile_layer()
     return {"url": layer.tiles, "options": {camelize(k): v for k, v in layer.options.items()}}
 
 
 def _coords(lat: float, lon: float) -> list[float]:
     from folium.utilities import validate_location
+
     lat, lon = validate_location([lat, lon])
     return [round(lat, COORD_DECIMALS), round(lon, COORD_DECIMALS)]
 
@@ -225,8 +251,14 @@ def map_data(view: MapView, methods: dict[str, str]) -> dict:
         if town is not None and town.code not in towns:
             towns[town.code] = len(town_rows)
             town_rows.append([town.name, *_coords(town.lat, town.lon)])
-        row = [kinds.index(entry.kind), entry.id, entry.listing.name, towns[town.code] if town else None,
-               [method_index[m] for m in entry.listing.methods], marker.note_code]
+        row = [
+            kinds.index(entry.kind),
+            entry.id,
+            entry.listing.name,
+            towns[town.code] if town else None,
+            [method_index[m] for m in entry.listing.methods],
+            marker.note_code,
+        ]
         if town is None or coords != town_rows[towns[town.code]][1:]:
             row += coords
         rows.append(row)
@@ -247,8 +279,10 @@ def map_data(view: MapView, methods: dict[str, str]) -> dict:
 
 def map_files(index: Index) -> dict[str, str]:
     """{site-relative path: JSON text} for every map; written beside the pages by the generator."""
-    return {view.path: json.dumps(map_data(view, METHOD_JA), ensure_ascii=False, separators=(",", ":")) + "\n"
-            for view in all_maps(index)}
+    return {
+        view.path: json.dumps(map_data(view, METHOD_JA), ensure_ascii=False, separators=(",", ":")) + "\n"
+        for view in all_maps(index)
+    }
 
 
 def template_globals(index: Index) -> dict:

@@ -6,10 +6,10 @@ in the import-sheet columns (`kakunin-<code>.csv`). The returned sheet goes back
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
-from ..registry.index import Entry, Index
 from ..contribute.sheet import listing_row, write_table
+from ..registry.index import Entry, Index
 
 FOLDER = "contribute/towns"
 
@@ -29,5 +29,8 @@ def pack_sheet(index: Index, code: str, site_url: str) -> bytes:
 
 
 def pack_files(index: Index, site_url: str) -> dict[str, Callable[[], bytes]]:
-    return {f"{FOLDER}/{code}/{sheet_name(code)}": (lambda code=code: pack_sheet(index, code, site_url))
-            for code in index.registry.municipalities if pack_entries(index, code)}
+    return {
+        f"{FOLDER}/{code}/{sheet_name(code)}": (lambda code=code: pack_sheet(index, code, site_url))
+        for code in index.registry.municipalities
+        if pack_entries(index, code)
+    }

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import phonenumbers
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
@@ -25,26 +25,43 @@ from markupsafe import Markup
 
 from ..contribute.reminders import due_groups, facts
 from ..contribute.verify import verify_links
+from ..registry import yasashii
+from ..registry.finder import result_url
+from ..registry.index import KIND_LABELS, Entry, Index, region_calendar_path
+from ..registry.models import PhoneContact, SourceRef
+from ..registry.parallel import fork_map
+from ..registry.vocab import (
+    ACCEPTS_JA,
+    AUDIENCE_JA,
+    FLAG_JA,
+    FORMAT_JA,
+    LEVEL_JA,
+    METHOD_JA,
+    OPERATOR_JA,
+    RESERVATION_JA,
+    date_ja,
+    days_ja,
+    month_ja,
+    months_since,
+    slot_ja,
+)
 from .changes import FEED_LIMIT, VERB_JA, all_events, freshness
 from .contribute_pages import contribute_files
-from .packs import FOLDER as PACKS
-from .packs import pack_entries, pack_files, sheet_name
+from .filters import count as filter_count
+from .filters import fits as filter_fits
+from .filters import search_shortcuts
+from .filters import wider as filter_wider
 from .flyers import PHONES_PER_ROW, flyer_makers, no_phone_ways, opening_slots
-from ..registry.index import KIND_LABELS, Entry, Index, region_calendar_path
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
-from .filters import count as filter_count, fits as filter_fits, search_shortcuts, wider as filter_wider
-from ..registry.finder import result_url
-from ..registry.models import PhoneContact, SourceRef
 from .opening import CALENDAR_JS, calendar_js, hours_attr
-from ..registry.parallel import fork_map
-from ..registry.vocab import (ACCEPTS_JA, AUDIENCE_JA, FLAG_JA, FORMAT_JA, LEVEL_JA, METHOD_JA, OPERATOR_JA, RESERVATION_JA,
-                    date_ja, days_ja, month_ja, months_since, slot_ja)
-from ..registry import yasashii
+from .packs import FOLDER as PACKS
+from .packs import pack_entries, pack_files, sheet_name
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 # ---------------------------------------------------------------- formatting helpers
+
 
 def md(text: object) -> Markup:
     """Escape for Markdown context: HTML-escape, then entity-encode Markdown punctuation."""
@@ -101,11 +118,27 @@ _BYTECODE = _MemoryBytecodeCache()
 
 def environment(index: Index, site_url: str = "") -> Environment:
     # Comments are {## ##}: Markdown heading ids `{#id}` would otherwise open a Jinja comment.
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      bytecode_cache=_BYTECODE, comment_start_string="{##", comment_end_string="##}",
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
-                       date_ja=date_ja, month_ja=month_ja, via_credit=via_credit)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        bytecode_cache=_BYTECODE,
+        comment_start_string="{##",
+        comment_end_string="##}",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=md,
+        paragraphs=paragraphs,
+        slot_ja=slot_ja,
+        days_ja=days_ja,
+        tel_uri=tel_uri,
+        date_ja=date_ja,
+        month_ja=month_ja,
+        via_credit=via_credit,
+    )
     site = index.registry.site
     hours: dict[tuple[str, str], str] = {}  # a card appears on many pages; its hours data is made once
 
@@ -118,26 +151,45 @@ def environment(index: Index, site_url: str = "") -> Environment:
 
     env.filters["hours"] = hours_of
     # list pages show a filter option only when some listing there matches it (generator/site/filters.py)
-    env.tests.update({f"{name}_used": (lambda value, entries, name=name: filter_count(entries, name, value) > 0)
-                      for name in ("method", "flag", "audience")})
+    env.tests.update(
+        {
+            f"{name}_used": (lambda value, entries, name=name: filter_count(entries, name, value) > 0)
+            for name in ("method", "flag", "audience")
+        }
+    )
     env.globals.update(search_shortcuts=lambda: search_shortcuts(index.entries))
     env.globals.update(
-        site=site, index=index, reg=index.registry, today=index.today,
-        METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
-        RESERVATION_JA=RESERVATION_JA, OPERATOR_JA=OPERATOR_JA, FORMAT_JA=FORMAT_JA, KIND_LABELS=KIND_LABELS, FLAG_JA=FLAG_JA,
-        months_since=lambda d: months_since(d, index.today), no_phone_words=no_phone_words,
+        site=site,
+        index=index,
+        reg=index.registry,
+        today=index.today,
+        METHOD_JA=METHOD_JA,
+        AUDIENCE_JA=AUDIENCE_JA,
+        LEVEL_JA=LEVEL_JA,
+        ACCEPTS_JA=ACCEPTS_JA,
+        RESERVATION_JA=RESERVATION_JA,
+        OPERATOR_JA=OPERATOR_JA,
+        FORMAT_JA=FORMAT_JA,
+        KIND_LABELS=KIND_LABELS,
+        FLAG_JA=FLAG_JA,
+        months_since=lambda d: months_since(d, index.today),
+        no_phone_words=no_phone_words,
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
         jsonld=lambda entry: script_tag(listing_jsonld(entry, site_url, index.registry)),
         region_calendar_path=region_calendar_path,
         page_link=lambda url: site_url.rstrip("/") + "/" + url if site_url else "",  # absolute, for 「LINEで送る」
         verify_links=lambda entry: verify_links(site, entry.kind, entry.listing, f"{site_url}{entry.url}"),
-        freshness=lambda: freshness(index), reminder_groups=lambda: due_groups(index, index.today),
-        change_events=lambda: all_events(index)[:FEED_LIMIT], VERB_JA=VERB_JA,
+        freshness=lambda: freshness(index),
+        reminder_groups=lambda: due_groups(index, index.today),
+        change_events=lambda: all_events(index)[:FEED_LIMIT],
+        VERB_JA=VERB_JA,
         pack_facts=lambda entry: [line[2:] for line in facts(entry, date_ja)],
     )
     env.globals.update(map_globals(index))
-    env.globals.update(YASASHII=yasashii.switch_map(list(index.registry.municipalities)) if index.registry.yasashii else {})
+    env.globals.update(
+        YASASHII=yasashii.switch_map(list(index.registry.municipalities)) if index.registry.yasashii else {}
+    )
     return env
 
 
@@ -226,8 +278,14 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("changes/index.md", "changes.md.j2")
     # Verification packs: a printable 確認票 and a pre-filled sheet per town, for its staff (out of search)
     for code, town in reg.municipalities.items():
-        page(f"{PACKS}/{code}.md", "town_pack.md.j2", town=town, entries=pack_entries(index, code), sheet=sheet_name(code),
-             site_url=site_url)
+        page(
+            f"{PACKS}/{code}.md",
+            "town_pack.md.j2",
+            town=town,
+            entries=pack_entries(index, code),
+            sheet=sheet_name(code),
+            site_url=site_url,
+        )
     for path, make in pack_files(index, site_url).items():
         jobs.append((path, None, lambda make=make: {"text": make()}))
     page("map/index.md", "map.md.j2")
@@ -245,14 +303,26 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     # Flyers: one A4 sheet per town and per region (generator/site/flyers.py decides what fits)
     page("flyers/index.md", "flyers.md.j2")
     for path, make_flyer in flyer_makers(index, slot_ja, site_url):
-        jobs.append((path, "flyer.md.j2", lambda make=make_flyer: {
-            "flyer": make(), "no_phone_ways": no_phone_ways, "opening_slots": opening_slots,
-            "PHONES_PER_ROW": PHONES_PER_ROW}))
+        jobs.append(
+            (
+                path,
+                "flyer.md.j2",
+                lambda make=make_flyer: {
+                    "flyer": make(),
+                    "no_phone_ways": no_phone_ways,
+                    "opening_slots": opening_slots,
+                    "PHONES_PER_ROW": PHONES_PER_ROW,
+                },
+            )
+        )
     return PagePlan(env, jobs)
 
 
-FILTER_JA = {"method": METHOD_JA, "audience": AUDIENCE_JA,
-             "flag": FLAG_JA | {"free": "無料", "weekday": "平日", "evening": "夜 (18時以降)", "weekend": "土日"}}
+FILTER_JA = {
+    "method": METHOD_JA,
+    "audience": AUDIENCE_JA,
+    "flag": FLAG_JA | {"free": "無料", "weekday": "平日", "evening": "夜 (18時以降)", "weekend": "土日"},
+}
 
 
 def finder_result(index: Index, result, results: list) -> dict:
@@ -263,10 +333,15 @@ def finder_result(index: Index, result, results: list) -> dict:
     matching = [e for e in entries if filter_fits(e, result.filters)]
     pages = {(r.list, frozenset(r.filters)): r.url for r in results}
     offers = []
-    for (name, value), n in ([] if matching else filter_wider(entries, result.filters)):
+    for (name, value), n in [] if matching else filter_wider(entries, result.filters):
         rest = tuple(f for f in result.filters if f != (name, value))
-        offers.append({"label": FILTER_JA[name].get(value, value), "count": n,
-                       "href": pages.get((result.list, frozenset(rest)), result_url(result.list, rest))})
+        offers.append(
+            {
+                "label": FILTER_JA[name].get(value, value),
+                "count": n,
+                "href": pages.get((result.list, frozenset(rest)), result_url(result.list, rest)),
+            }
+        )
     return {"result": result, "entries": matching, "wider": offers}
 
 
@@ -283,4 +358,3 @@ def write_pages(pages: dict[str, str], out: Path) -> Iterable[Path]:
         else:
             target.write_text(text, encoding="utf-8")
         yield target
-

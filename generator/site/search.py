@@ -44,16 +44,18 @@ from pathlib import Path
 import yaml
 
 from ..registry.index import KIND_LABELS, Index
-from .render import page_url
 from ..registry.vocab import METHOD_JA
+from .render import page_url
 
 SEARCH_DIR = "search"
-VERSION = 3            # meta.json (search.js reads no other): triples for CJK, keys sharded by hash, prefix keys, postings as text
-GATHER_ON_TOP = 2      # pages that gather listings (town, region, list pages) kept in place; the rest follow the others
-SNIPPET_CHARS = 800   # text kept per page for snippets; the index itself covers the whole page
+VERSION = (
+    3  # meta.json (search.js reads no other): triples for CJK, keys sharded by hash, prefix keys, postings as text
+)
+GATHER_ON_TOP = 2  # pages that gather listings (town, region, list pages) kept in place; the rest follow the others
+SNIPPET_CHARS = 800  # text kept per page for snippets; the index itself covers the whole page
 FIELD_BONUS = {"title": 3.0, "names": 2.0}  # added to a body weight of at most K1 + 1 = 2.2
-EXACT_WEIGHT = 40.0   # `=name` tokens: typing a town's whole name (or reading) puts its page first
-K1, B = 1.2, 0.75     # BM25 constants
+EXACT_WEIGHT = 40.0  # `=name` tokens: typing a town's whole name (or reading) puts its page first
+K1, B = 1.2, 0.75  # BM25 constants
 
 # ---------------------------------------------------------------- normalisation (mirrored in search.js)
 
@@ -65,8 +67,12 @@ _VARIANTS = [
     (re.compile(r"[ゖヶケけ](?=[\u4e00-\u9fff])"), "け"),  # 駒ヶ根・駒ケ根 (after katakana folding)
 ]
 # ASCII capitals → small letters, katakana → hiragana: one character for one, as search.js's foldChars
-_FOLD = str.maketrans({**{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)},
-                       **{chr(c): chr(c - 0x60) for c in range(0x30a1, 0x30f7)}})
+_FOLD = str.maketrans(
+    {
+        **{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)},
+        **{chr(c): chr(c - 0x60) for c in range(0x30A1, 0x30F7)},
+    }
+)
 _CJK = r"\u3041-\u3096\u30fc\u3005\u3006\u4e00-\u9fff\uf900-\ufaff\u3400-\u4dbf"
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+(?:[._@'-][a-z0-9]+)*")
 
@@ -89,7 +95,7 @@ def tokens(text: str) -> list[str]:
     out: list[str] = []
     for run in _RUN.findall(normalise(text)):
         if _is_cjk(run):
-            out.extend(run[i:i + 3] for i in range(len(run)))
+            out.extend(run[i : i + 3] for i in range(len(run)))
         else:
             out.extend(w for w in re.split(r"[._@'-]", run) if w)
     return out
@@ -127,16 +133,17 @@ def _prefixes(token: str) -> list[str]:
 def pairs(text: str) -> list[str]:
     """`ab*` keys: every two CJK characters side by side, counted as such (a query of two characters, and a
     longer one on no page in order, looks them up; a merge of the triples would lose how often they occur)."""
-    return [run[i:i + 2] + "*" for run in _RUN.findall(normalise(text)) if _is_cjk(run) for i in range(len(run) - 1)]
+    return [run[i : i + 2] + "*" for run in _RUN.findall(normalise(text)) if _is_cjk(run) for i in range(len(run) - 1)]
 
 
 # ---------------------------------------------------------------- documents
 
+
 @dataclass
 class Doc:
-    url: str              # site-relative, directory style ("windows/foo/")
+    url: str  # site-relative, directory style ("windows/foo/")
     title: str
-    kind: str             # 相談窓口・居場所・家族会・親の会・市町村・地域・メッセージ・案内
+    kind: str  # 相談窓口・居場所・家族会・親の会・市町村・地域・メッセージ・案内
     town: str = ""
     body: str = ""
     names: list[str] = field(default_factory=list)  # readings, town names, methods: searchable, not shown
@@ -150,8 +157,8 @@ _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 def page_text(markdown: str) -> str:
     """Visible text of a generated or hand-written Markdown page (tags, attributes and syntax removed)."""
     text = _FRONT_MATTER.sub("", markdown)
-    text = re.sub(r"\{#[^}]*\}|\{:[^}]*\}", "", text)                 # heading ids, attr_list
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)            # Markdown links keep their text
+    text = re.sub(r"\{#[^}]*\}|\{:[^}]*\}", "", text)  # heading ids, attr_list
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # Markdown links keep their text
     text = re.sub(r"<(script|style|form|noscript)\b.*?</\1>", " ", text, flags=re.S)  # controls are not content
     text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"^\s*(?:#+|>|[-*+]|\d+\.)\s+", "", text, flags=re.M)
@@ -192,8 +199,13 @@ def collect_docs(index: Index, pages: dict[str, str], docs_dir: Path | None) -> 
     for path, markdown in sorted(sources.items()):
         if not path.endswith(".md") or path == "search.md" or excluded_from_search(markdown):
             continue
-        doc = Doc(url=page_url(path), title=page_title(markdown) or path, kind="案内", body=page_text(markdown),
-                  gathers='class="hub-card"' in markdown)
+        doc = Doc(
+            url=page_url(path),
+            title=page_title(markdown) or path,
+            kind="案内",
+            body=page_text(markdown),
+            gathers='class="hub-card"' in markdown,
+        )
         if path in entries:
             entry = entries[path]
             listing = entry.listing
@@ -228,6 +240,7 @@ def _without_suffix(name: str) -> str:
 
 
 # ---------------------------------------------------------------- index files
+
 
 def _weights(doc: Doc, body: Counter, avg_len: float) -> dict[str, float]:
     """Token → weight for one page: BM25 over the body, plus a fixed bonus for a hit in the title or
@@ -276,15 +289,25 @@ def build_search_files(docs: list[Doc], buckets: int | None = None) -> dict[str,
     shards: dict[int, dict[str, str]] = defaultdict(dict)
     for key in sorted(encoded):
         shards[bucket(key, buckets)][key] = encoded[key]
-    meta = {"version": VERSION, "pages": len(docs), "buckets": buckets,
-            "gather": _ranges([n for n, doc in enumerate(docs) if doc.gathers])}
+    meta = {
+        "version": VERSION,
+        "pages": len(docs),
+        "buckets": buckets,
+        "gather": _ranges([n for n, doc in enumerate(docs) if doc.gathers]),
+    }
     files = {f"{SEARCH_DIR}/meta.json": _json(meta)}
     for number, shard in shards.items():
         files[f"{SEARCH_DIR}/t/{number}.json"] = _json(shard)
     for doc_id, doc in enumerate(docs):
         files[f"{SEARCH_DIR}/d/{doc_id}.json"] = _json(
-            {"url": doc.url, "title": doc.title, "kind": doc.kind, "town": doc.town,
-             "text": unicodedata.normalize("NFKC", doc.body)[:SNIPPET_CHARS]})
+            {
+                "url": doc.url,
+                "title": doc.title,
+                "kind": doc.kind,
+                "town": doc.town,
+                "text": unicodedata.normalize("NFKC", doc.body)[:SNIPPET_CHARS],
+            }
+        )
     return files
 
 
@@ -356,12 +379,17 @@ def search_files(index: Index, pages: dict[str, str], docs_dir: Path, site_url: 
     files = build_search_files(collect_docs(index, pages, docs_dir))
     files["opensearch.xml"] = opensearch_xml(index.registry.site.title, site_url)
     # The 404 page is the theme's, not generated: its town finder reads the towns from here (same host).
-    files[f"{SEARCH_DIR}/towns.json"] = _json([{"code": t.code, "name": t.name, "kana": t.kana, "romaji": t.romaji}
-                                               for t in index.registry.municipalities.values()])
+    files[f"{SEARCH_DIR}/towns.json"] = _json(
+        [
+            {"code": t.code, "name": t.name, "kana": t.kana, "romaji": t.romaji}
+            for t in index.registry.municipalities.values()
+        ]
+    )
     return files
 
 
 # ---------------------------------------------------------------- the same ranking, for tests and benchmarks
+
 
 def query_terms(query: str, apart: bool = False) -> list[tuple[str, bool]]:
     """(token, is_prefix) pairs: one or two CJK characters and the last Latin word match as prefixes; longer
@@ -372,8 +400,11 @@ def query_terms(query: str, apart: bool = False) -> list[tuple[str, bool]]:
         last = i == len(runs) - 1
         if _is_cjk(run):
             size = 2 if apart else 3
-            terms += [(run, True)] if len(run) < size else [(run[j:j + 2], True) if apart else (run[j:j + 3], False)
-                                                            for j in range(len(run) - size + 1)]
+            terms += (
+                [(run, True)]
+                if len(run) < size
+                else [(run[j : j + 2], True) if apart else (run[j : j + 3], False) for j in range(len(run) - size + 1)]
+            )
         else:
             words = [w for w in re.split(r"[._@'-]", run) if w]
             terms += [(w, last and k == len(words) - 1) for k, w in enumerate(words)]
@@ -399,8 +430,10 @@ def rank(load: Callable[[str], dict], query: str) -> tuple[list[int], bool]:
 
 def _gathered_last(results: list[int], gather: list[list[int]]) -> list[int]:
     """Pages that gather listings beyond the first GATHER_ON_TOP go after all the others (order kept)."""
+
     def gathers(doc: int) -> bool:
         return any(first <= doc <= last for first, last in gather)
+
     kept, later, seen = [], [], 0
     for doc in results:
         if gathers(doc):
@@ -412,14 +445,16 @@ def _gathered_last(results: list[int], gather: list[list[int]]) -> list[int]:
     return kept + later
 
 
-def _score(load: Callable[[str], dict], meta: dict, terms: list[tuple[str, bool]], exact: str) -> tuple[list[int], bool]:
+def _score(
+    load: Callable[[str], dict], meta: dict, terms: list[tuple[str, bool]], exact: str
+) -> tuple[list[int], bool]:
     """(page ids best first, partial) for these terms: BM25-like sum; pages holding every term, or else any."""
     keys = [term_key(token, prefix) for token, prefix in terms] + ([exact] if len(exact) > 1 else [])
     shards = {b: load(f"t/{b}.json") for b in dict.fromkeys(bucket(key, meta["buckets"]) for key in keys)}
     found = {key: decode_postings(shards[bucket(key, meta["buckets"])].get(key, "")) for key in keys}
     total: dict[int, float] = {}
     hits: Counter = Counter()
-    for key in keys[:len(terms)]:
+    for key in keys[: len(terms)]:
         df = len(found[key])
         idf = math.log(1 + (meta["pages"] - df + 0.5) / (df + 0.5))
         for doc, weight in found[key].items():
@@ -448,4 +483,5 @@ def opensearch_xml(site_title: str, site_url: str) -> str:
         "  <Language>ja</Language>\n"
         f'  <Url type="text/html" method="get" template="{esc(base)}search/#q={{searchTerms}}"/>\n'
         f'  <Url type="application/opensearchdescription+xml" rel="self" template="{esc(base)}opensearch.xml"/>\n'
-        "</OpenSearchDescription>\n")
+        "</OpenSearchDescription>\n"
+    )

@@ -1,0 +1,1 @@
+"""Site: the pages (render, search, maps, flyers) made from the index."""
