@@ -15,10 +15,10 @@ from typing import Literal
 
 import yaml
 
+from ..registry.kinds import BY_NAME
 from .sheet_columns import (
     BOOL_JA,
     CLOSE_COLUMNS,
-    SHEET_KINDS,
     UNKNOWN_JA,
     Column,
     FieldAt,
@@ -86,11 +86,11 @@ class Form:
 
     @property
     def kind_ja(self) -> str:
-        return SHEET_KINDS[self.kind][2]
+        return BY_NAME[self.kind].short
 
     @property
     def folder(self) -> str:
-        return SHEET_KINDS[self.kind][0]
+        return BY_NAME[self.kind].folder
 
     def labels(self) -> frozenset[str]:
         return frozenset(f.label for f in self.fields)
@@ -98,7 +98,7 @@ class Form:
 
 def id_label(kind: str) -> str:
     # Distinct per kind, so a submitted body names its form by its headings alone.
-    return f"ID ({SHEET_KINDS[kind][2]}のファイル名)"
+    return f"ID ({BY_NAME[kind].short}のファイル名)"
 
 
 def _describe(column: Column, at: FieldAt, action: Action) -> str:
@@ -111,7 +111,7 @@ def _describe(column: Column, at: FieldAt, action: Action) -> str:
 
 
 def _field(column: Column, kind: str, action: Action) -> FormField:
-    model = SHEET_KINDS[kind][1]
+    model = BY_NAME[kind].model
     at = field_at(model, column.path)
     name = last_name(column.path)
     required = (
@@ -123,7 +123,7 @@ def _field(column: Column, kind: str, action: Action) -> FormField:
     label = id_label(kind) if column.path == ("id",) else column.form_label
     description = _describe(column, at, action)
     if column.path == ("id",) and action != "new":
-        description = f"直したい掲載のページのアドレスの最後の部分です (例: /{SHEET_KINDS[kind][0]}/<ID>/)"
+        description = f"直したい掲載のページのアドレスの最後の部分です (例: /{BY_NAME[kind].folder}/<ID>/)"
     if action == "confirm":
         required = True
         description = (
@@ -171,9 +171,7 @@ def build_form(action: Action, kind: str) -> Form:
     return Form(action, kind, tuple(fields))
 
 
-FORMS: dict[str, Form] = {
-    f"{a}-{k}": build_form(a, k) for a in ("new", "change", "close", "confirm") for k in SHEET_KINDS
-}
+FORMS: dict[str, Form] = {f"{a}-{k}": build_form(a, k) for a in ("new", "change", "close", "confirm") for k in BY_NAME}
 
 
 # ---------------------------------------------------------------- issue form YAML

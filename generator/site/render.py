@@ -30,7 +30,8 @@ from .contribute_pages import contribute_files
 from .packs import FOLDER as PACKS
 from .packs import pack_entries, pack_files, sheet_name
 from .flyers import PHONES_PER_ROW, flyer_makers, no_phone_ways, opening_slots
-from ..registry.index import KIND_LABELS, Entry, Index, region_calendar_path
+from ..registry.index import Entry, Index, region_calendar_path
+from ..registry.kinds import BY_FOLDER, FOLDERS, KINDS
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
 from .filters import count as filter_count, fits as filter_fits, search_shortcuts, wider as filter_wider
@@ -105,7 +106,8 @@ def environment(index: Index, site_url: str = "") -> Environment:
                       bytecode_cache=_BYTECODE, comment_start_string="{##", comment_end_string="##}",
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
-                       date_ja=date_ja, month_ja=month_ja, via_credit=via_credit)
+                       date_ja=date_ja, month_ja=month_ja, via_credit=via_credit,
+                       kind_list=lambda kinds, sep="・": sep.join(k.short for k in kinds))  # 相談窓口・居場所・家族会
     site = index.registry.site
     hours: dict[tuple[str, str], str] = {}  # a card appears on many pages; its hours data is made once
 
@@ -124,7 +126,8 @@ def environment(index: Index, site_url: str = "") -> Environment:
     env.globals.update(
         site=site, index=index, reg=index.registry, today=index.today,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
-        RESERVATION_JA=RESERVATION_JA, OPERATOR_JA=OPERATOR_JA, FORMAT_JA=FORMAT_JA, KIND_LABELS=KIND_LABELS, FLAG_JA=FLAG_JA,
+        RESERVATION_JA=RESERVATION_JA, OPERATOR_JA=OPERATOR_JA, FORMAT_JA=FORMAT_JA, FLAG_JA=FLAG_JA,
+        KINDS=KINDS, KIND=BY_FOLDER, FOLDERS=FOLDERS,
         months_since=lambda d: months_since(d, index.today), no_phone_words=no_phone_words,
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
@@ -210,7 +213,7 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("regions/index.md", "regions.md.j2")
     for region in reg.regions.values():
         page(f"regions/{region.id}.md", "region.md.j2", region=region)
-    for kind in KIND_LABELS:
+    for kind in FOLDERS:
         page(f"{kind}/index.md", "list.md.j2", kind=kind, entries=index.entries[kind])
         for entry in index.entries[kind]:
             page(f"{kind}/{entry.id}.md", "listing.md.j2", entry=entry, listing=entry.listing, kind=kind)
