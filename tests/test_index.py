@@ -30,13 +30,13 @@ def test_neighbour_sees_a_window_that_accepts_its_region(tmp_path):
     view = fixture_index(tmp_path).towns["202100"]  # 駒ヶ根市: test-iijima accepts the region
     assert ids(view.own) == []
     assert ids(view.elsewhere) == ["test-iijima-soudanshitsu"]
-    assert ids(view.family_groups) == ["test-kazokukai"]
+    assert ids(view.nearby["family-groups"]) == ["test-kazokukai"]
 
 
 def test_no_phone_list_only_offers_places_that_take_the_town(tmp_path):
     index = fixture_index(tmp_path)
     # the ibasho in 伊那市 says nothing of outsiders: shown as nearby, not as a way for 飯島町 to consult
-    assert "test-ina-ibasho" in ids(index.towns["203840"].ibasho)
+    assert "test-ina-ibasho" in ids(index.towns["203840"].nearby["ibasho"])
     assert "test-ina-ibasho" not in ids(index.towns["203840"].no_phone)
     assert "test-ina-ibasho" in ids(index.towns["202096"].no_phone)
 
@@ -99,8 +99,8 @@ def test_town_page_links_to_the_rest_in_the_filtered_lists(tmp_path):
     titles = re.findall(r'<h3 class="hub-card__title"><a href="\.\./\.\./([^"]+)">', page)
     assert len(titles) == len(set(titles))  # no card twice on one page
     view = with_far_windows(tmp_path / "again", 9).towns["203840"]
-    sections = ("own", "no_phone", "elsewhere", "wide", "ibasho", "family_groups", "national")
-    assert set(titles) == {e.url for name in sections for e in getattr(view, name)}  # yet every one is there
+    sections = ("own", "no_phone", "elsewhere", "wide", "ibasho", "family-groups", "national")
+    assert set(titles) == {e.url for name in sections for e in view.section(name)}  # yet every one is there
 
 
 def test_town_page_without_more_has_no_more_link(tmp_path):

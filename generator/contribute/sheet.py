@@ -279,7 +279,7 @@ def _address_extra(parsed: ParsedRow, where: dict[str, str]) -> None:
 
 def _validate(parsed: ParsedRow, data: dict) -> tuple[Listing | None, list[tuple[str, str, str]]]:
     try:
-        return kinds.BY_FOLDER[parsed.kind].model_validate(data), []
+        return kinds.BY_FOLDER[parsed.kind].model.model_validate(data), []
     except ValidationError as exc:
         return None, [_at_column(parsed, err) for err in exc.errors(include_url=False)]
 
