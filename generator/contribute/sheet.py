@@ -226,8 +226,7 @@ def parse_row(cells: dict[str, Any], header: Sequence[str], default_kind: str | 
     if kind is None:
         parsed.error(
             kind_header,
-            "種別 (相談窓口・居場所・家族会) を書くか、--kind を指定してください "
-            f"(kind is missing or unknown): {text!r}",
+            f"種別 ({kinds.SHORT_LIST}) を書くか、--kind を指定してください (kind is missing or unknown): {text!r}",
         )
         return parsed
     model = kinds.BY_FOLDER[kind].model
