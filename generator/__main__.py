@@ -202,7 +202,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from .contribute.forms import stale_forms, write_forms
+    from .contribute.forms import INTAKE_WORKFLOW, stale_forms, update_intake_workflow, write_forms
 
     folder = args.root / ".github" / "ISSUE_TEMPLATE"
     site_url = _site_url(args.root)
@@ -210,9 +210,14 @@ def cmd_forms(args: argparse.Namespace) -> int:
         stale = stale_forms(folder, site_url)
         for name in stale:
             print(f".github/ISSUE_TEMPLATE/{name} is stale: run `python -m generator forms`")
+        if not update_intake_workflow(args.root, check=True):
+            stale.append(str(INTAKE_WORKFLOW))
+            print(f"{INTAKE_WORKFLOW}: its kinds are stale: run `python -m generator forms`")
         return 1 if stale else 0
     for path in write_forms(folder, site_url):
         print(path.relative_to(args.root))
+    if not update_intake_workflow(args.root):
+        print(INTAKE_WORKFLOW)
     return 0
 
 

@@ -8,13 +8,14 @@ import csv
 import io
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import FIXTURES, ROOT, TODAY, fixture_data, run_generator
 
-from generator.contribute.forms import FORM_ORDER, FORMS
+from generator.contribute.forms import FORM_ORDER, FORMS, INTAKE_WORKFLOW
 from generator.contribute.import_sheet import column_notes
 from generator.contribute.sheet import HEADER, parse_row
 from generator.contribute.sheet_columns import COLUMNS, KIND_COLUMN, KIND_WORDS
@@ -153,3 +154,22 @@ def test_the_sheet_takes_its_words_and_its_columns(kind):
     assert kind.short in kind_help and kind.folder in kind_help
     for name in set(kind.model.model_fields) - set(Listing.model_fields):  # a field of this kind's own: its column
         assert any(c.path[:1] == (name,) and c.applies_to(kind.folder) for c in COLUMNS if c.path), name
+
+
+@kinds
+def test_the_intake_workflow_takes_its_forms_and_only_its_folder(kind):
+    """The step with a write token checks form and path itself (no project code): `python -m generator forms`
+    writes every kind into it."""
+    run = (ROOT / INTAKE_WORKFLOW).read_text(encoding="utf-8")
+    starts = ('[[ "$FILE_PATH" =~', '[[ "$FORM" =~', 'case "${FORM#*-}"', '[ "$FILE_PATH" = "data/$folder')
+    checks = [line.strip() for line in run.splitlines() if line.strip().startswith(starts)]
+    assert len(checks) == len(starts)
+    script = "set -euo pipefail\n" + "\n".join(checks) + '\necho "ok $folder"'
+    for action in ("new", "change", "close"):
+        env = {"FORM": f"{action}-{kind.name}", "FILE_PATH": f"data/{kind.folder}/test-id.yml", "LISTING_ID": "test-id"}
+        done = subprocess.run(["bash", "-c", script], env=env, capture_output=True, text=True)
+        assert done.stdout == f"ok {kind.folder}\n", done.stdout + done.stderr
+    other = next((k for k in KINDS if k is not kind), None)
+    if other is not None:  # a form of one kind never writes into another kind's folder
+        env = {"FORM": f"new-{kind.name}", "FILE_PATH": f"data/{other.folder}/test-id.yml", "LISTING_ID": "test-id"}
+        assert subprocess.run(["bash", "-c", script], env=env, capture_output=True).returncode != 0

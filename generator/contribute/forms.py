@@ -9,13 +9,14 @@ reads a submitted body with these same definitions, so the form and its parser c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import yaml
 
-from ..registry.kinds import BY_NAME
+from ..registry.kinds import BY_NAME, KINDS
 from .sheet_columns import (
     BOOL_JA,
     CLOSE_COLUMNS,
@@ -262,6 +263,29 @@ def write_forms(folder: Path, site_url: str) -> list[Path]:
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)
     return written
+
+
+# The intake workflow's step that holds a write token runs no project code: the kinds it accepts are written
+# into it here, from the kind registry (its checks of the form's name and the file's path, and name → folder).
+INTAKE_WORKFLOW = Path(".github") / "workflows" / "intake.yml"
+
+
+def intake_workflow_text(text: str) -> str:
+    folders, names = "|".join(k.folder for k in KINDS), "|".join(k.name for k in KINDS)
+    cases = " ".join(f"{k.name}) folder={k.folder} ;;" for k in KINDS)
+    text = re.sub(r"(\^data/\()[a-z|-]+(\)/)", lambda m: m[1] + folders + m[2], text)
+    text = re.sub(r"(\^\(new\|change\|close\)-\()[a-z|-]+(\)\$)", lambda m: m[1] + names + m[2], text)
+    return re.sub(r'(case "\$\{FORM#\*-\}" in ).*?( esac)', lambda m: m[1] + cases + m[2], text)
+
+
+def update_intake_workflow(root: Path, check: bool = False) -> bool:
+    """Rewrites the workflow's kind checks (or, with `check`, says whether they are current)."""
+    path = root / INTAKE_WORKFLOW
+    text = path.read_text(encoding="utf-8")
+    current = intake_workflow_text(text) == text
+    if not check and not current:
+        path.write_text(intake_workflow_text(text), encoding="utf-8")
+    return current
 
 
 def stale_forms(folder: Path, site_url: str) -> list[str]:
