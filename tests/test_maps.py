@@ -133,7 +133,7 @@ def test_each_map_holds_the_listings_of_its_page():
 def test_every_map_file_is_written_and_carries_the_gsi_tiles():
     index = real_index()
     files = map_files(index)
-    assert len(files) == len(index.towns) + len(index.registry.regions) + 3 + 1
+    assert len(files) == len(index.towns) + len(index.registry.regions) + len(FOLDERS) + 1
     data = json.loads(files["map/data/all.json"])
     assert data["tiles"]["url"] == "https://" + TILE_HOST + "/xyz/std/{z}/{x}/{y}.png"
     assert (
