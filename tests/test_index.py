@@ -200,3 +200,12 @@ def test_a_line_account_without_an_id_or_link_is_no_way_without_a_phone(tmp_path
         '<a href="https://line.me/R/ti/p/@test-soudan" rel="noopener">テストLINE</a>'
         in render_pages(index)["windows/test-line-id.md"]
     )
+
+
+def test_a_nearby_section_shown_whole_in_the_no_phone_section_says_where_it_is(tmp_path):
+    index = fixture_index(tmp_path)
+    view = index.towns["202096"]  # 伊那市: its one ibasho takes LINE, so it stands in 「電話をかけずに」 above
+    assert ids(view.nearby["ibasho"]) == ["test-ina-ibasho"] and view.shown["ibasho"] == []
+    page = render_pages(index)["municipalities/202096.md"]
+    assert "伊那市の方が使える居場所は、上の「" in page
+    assert "の居場所は、このサイトにはまだ登録されていません" not in page
