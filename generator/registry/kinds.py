@@ -2,8 +2,14 @@
 the words, the model, where the kind appears — is read from here; models' unions, JSON Schemas, issue forms,
 sheet columns, exports, maps, lists, navigation and the tests are derived from `KINDS`.
 
-Adding a kind: its record here, its model in models.py, its map pin in docs/assets/stylesheets/hub-map.css, a test
-fixture (HACKING.md, "Add a kind"); tests/test_kinds.py then checks it end to end.
+Adding a kind (HACKING.md, "Add a kind"), by hand:
+  1. its record here (its place in `KINDS` is its place in menus, lists and exports);
+  2. its model in models.py (a subclass of `Listing`);
+  3. its map pin's colour and shape in docs/assets/stylesheets/hub-map.css (`.hub-pin--<folder>`);
+  4. a sheet column in contribute/sheet_columns.py for each field only its model has;
+  5. a synthetic fixture, tests/fixtures/valid/data/<folder>/test-….yml;
+then `python -m generator schema` and `python -m generator forms` (JSON Schema, issue forms, intake workflow), and
+tests/test_kinds.py checks it end to end (`UPDATE_GOLDEN=1` if the fixture lands on a golden map).
 """
 
 from __future__ import annotations
