@@ -393,8 +393,8 @@ def _town_view(index: Index, town: Municipality, candidates: dict[str, _Candidat
             view.wide.append(entry)
         elif entry.accepts(town):
             elsewhere.append(entry)
-    # Nearby ibasho, family groups (the `Kind.nearby` kinds): anything that takes this town's residents, plus places in the same
-    # region (whether they take outsiders is shown on their page).
+    # Nearby ibasho, family groups (the `Kind.nearby` kinds): anything that takes this town's residents, plus places
+    # in the same region (whether they take outsiders is shown on their page).
     nearby = {
         kind: nearest(
             e
