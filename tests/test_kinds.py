@@ -137,7 +137,7 @@ def test_contributors_get_its_schema_template_and_issue_forms(kind):
         assert FORMS[f"{action}-{kind.name}"].folder == kind.folder
 
 
-def test_python_m_generator_new_knows_every_kind(tmp_path):
+def test_python_m_generator_new_knows_every_kind():
     for kind in KINDS:
         result = run_generator(ROOT, "new", kind.name, "your-id", "--stdout")
         assert result.returncode == 0 and result.stdout == template_text(kind.name, "your-id"), result.stderr
