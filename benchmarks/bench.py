@@ -44,6 +44,7 @@ import lighthouse  # noqa: E402  (puts the project root on sys.path)
 from synthetic import make_project  # noqa: E402
 
 from generator.engine.audit import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+from generator.registry.kinds import KINDS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,6 +87,9 @@ def bare_config(project: Path, docs: Path) -> Path:
     text = re.sub(r"^hooks:\n(?:  - .*\n)+", "", text, flags=re.M)
     text = re.sub(r"^docs_dir: .*$", f"docs_dir: {docs}", text, flags=re.M)
     assert "mkdocs_hook" not in text
+    # the kinds' lists, which the hook adds to the navigation (generator/engine/mkdocs_hook.py, with_kinds)
+    kinds = "".join(f"  - {k.label}: {k.folder}/index.md\n" for k in KINDS)
+    text = text.replace("  - 地域 (広域圏): regions/index.md\n", "  - 地域 (広域圏): regions/index.md\n" + kinds)
     config = project / "mkdocs-bare.yml"
     config.write_text(text, encoding="utf-8")
     return config

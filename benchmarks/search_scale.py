@@ -36,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from generator.registry.kinds import BY_FOLDER, FOLDERS  # noqa: E402
 from generator.site.search import rank  # noqa: E402
 
 QUERIES = [
@@ -57,7 +58,8 @@ QUERIES = [
     "匿名",
 ]
 PAGE = 10
-KINDS = ["windows", "ibasho", "family-groups"]
+KINDS = list(FOLDERS)
+NAME_WORDS = {"windows": "相談室", "ibasho": "居場所", "family-groups": "家族の会"}  # any other kind: its short word
 METHODS = ["phone", "email", "line", "visit", "home-visit", "online", "letter"]
 
 
@@ -65,7 +67,7 @@ def synthetic_listing(kind: str, n: int, town: dict, rng: random.Random) -> dict
     methods = sorted(set(rng.sample(METHODS, rng.randint(1, 3))) | {"email"})
     listing = {
         "id": f"test-{kind}-{n}",
-        "name": f"テスト{town['name']}{['相談室', '居場所', '家族の会'][KINDS.index(kind)]}{n}",
+        "name": f"テスト{town['name']}{NAME_WORDS.get(kind, BY_FOLDER[kind].short)}{n}",
         "name_kana": f"てすと{town['kana']}{n}",
         "operator": {"name": f"テスト法人{n}", "type": "npo"},
         "municipality": town["code"],

@@ -122,7 +122,7 @@ def rich_listing(kind: str, n: int, town: dict, rng: random.Random, today: dt.da
             online=rng.random() < 0.1,
             activities=rng.sample(["おしゃべり", "ボードゲーム", "料理", "散歩", "読書"], 2),
         )
-    else:
+    elif kind == "family-groups":
         listing.update(
             meeting_pattern="毎月第2土曜 (テスト)",
             format=rng.choice(["in-person", "online", "both"]),
@@ -165,8 +165,8 @@ def make_project(target: Path, listings: int, towns: int | None = None, seed: in
     for kind in KINDS:
         (data / kind).mkdir(exist_ok=True)
     for n in range(listings):
-        kind = KINDS[n % 3]
-        listing = rich_listing(kind, n, every_town[(n // 3) % len(every_town)], rng, today)
+        kind = KINDS[n % len(KINDS)]
+        listing = rich_listing(kind, n, every_town[(n // len(KINDS)) % len(every_town)], rng, today)
         write_yaml(data / kind / f"{listing['id']}.yml", listing)
     return {"towns": len(every_town), "listings": sum(len(list((data / k).glob("*.yml"))) for k in KINDS)}
 

@@ -15,8 +15,9 @@ from .engine.pipeline import ROOT, base_url, generate, site_settings
 from .publish.export import docs_pages, export_files, write_files
 from .registry.checks import load_registry
 from .registry.index import build_index
+from .registry.kinds import KINDS, NEARBY
 from .registry.problems import InvalidData
-from .registry.schema import KINDS, stale_schemas, template_text, write_schemas
+from .registry.schema import TEMPLATES, stale_schemas, template_text, write_schemas
 from .site.render import write_pages
 
 
@@ -38,7 +39,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    folder, _model = KINDS[args.kind]
+    folder, _model, _word = TEMPLATES[args.kind]
     text = template_text(args.kind, args.id)
     if args.stdout:
         sys.stdout.write(text)
@@ -190,7 +191,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     lacking = [v.town.name for v in index.towns.values() if not v.own]
     print(f"市町村の窓口がない市町村 (no municipal window): {len(lacking)} / {len(index.towns)}")
     print("  " + "、".join(lacking))
-    for kind in ("ibasho", "family-groups"):
+    for kind in (k.folder for k in NEARBY):
         towns = {e.listing.municipality for e in index.entries[kind]}
         print(f"{kind}: {len(index.entries[kind])} 件, {len(towns - {None})} 市町村")
     stale = index.stale_entries()
@@ -201,7 +202,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_forms(args: argparse.Namespace) -> int:
-    from .contribute.forms import stale_forms, write_forms
+    from .contribute.forms import INTAKE_WORKFLOW, stale_forms, update_intake_workflow, write_forms
 
     folder = args.root / ".github" / "ISSUE_TEMPLATE"
     site_url = _site_url(args.root)
@@ -209,9 +210,14 @@ def cmd_forms(args: argparse.Namespace) -> int:
         stale = stale_forms(folder, site_url)
         for name in stale:
             print(f".github/ISSUE_TEMPLATE/{name} is stale: run `python -m generator forms`")
+        if not update_intake_workflow(args.root, check=True):
+            stale.append(str(INTAKE_WORKFLOW))
+            print(f"{INTAKE_WORKFLOW}: its kinds are stale: run `python -m generator forms`")
         return 1 if stale else 0
     for path in write_forms(folder, site_url):
         print(path.relative_to(args.root))
+    if not update_intake_workflow(args.root):
+        print(INTAKE_WORKFLOW)
     return 0
 
 
@@ -346,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("validate", help="check every data file; exit 1 on any error").set_defaults(func=cmd_validate)
     new = sub.add_parser("new", help="write a commented template for a new listing or message")
-    new.add_argument("kind", choices=list(KINDS))
+    new.add_argument("kind", choices=list(TEMPLATES))
     new.add_argument("id", help="ascii id = file name, e.g. iijima-hikikomori-sodan")
     new.add_argument("--stdout", action="store_true")
     new.set_defaults(func=cmd_new)
@@ -382,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     intake.set_defaults(func=cmd_intake)
     sheet = sub.add_parser("import-sheet", help="one listing file per row of a CSV or XLSX")
     sheet.add_argument("file", type=Path)
-    sheet.add_argument("--kind", choices=["window", "ibasho", "family-group"], help="when the sheet has no 種類 column")
+    sheet.add_argument("--kind", choices=[k.name for k in KINDS], help="when the sheet has no 種類 column")
     sheet.add_argument("--overwrite", action="store_true", help="replace listings that already exist")
     sheet.set_defaults(func=cmd_import_sheet)
     reminders = sub.add_parser("reminders", help="which listings to ask about; one issue text per town or operator")

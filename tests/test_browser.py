@@ -113,14 +113,14 @@ def test_town_with_listings_offers_tap_to_call(phone, server):
 def test_list_filter_narrows_to_anonymous_windows(phone, server):
     phone.goto(server + "/windows/")
     registry = load_registry(ROOT)
-    total = len(registry.windows)
-    anonymous = sum(1 for w in registry.windows.values() if w.anonymous_ok)
+    total = len(registry.listings["windows"])
+    anonymous = sum(1 for w in registry.listings["windows"].values() if w.anonymous_ok)
     assert phone.locator(".hub-card:visible").count() == total
     phone.get_by_label("名前を言わなくてよい").check()
     assert phone.locator(".hub-card:visible").count() == anonymous
     assert phone.locator(".hub-filters__count").inner_text() == f"{anonymous}件 表示しています (全{total}件)"
     phone.get_by_label("LINE").check()
-    line_anon = sum(1 for w in registry.windows.values() if w.anonymous_ok and "line" in w.methods)
+    line_anon = sum(1 for w in registry.listings["windows"].values() if w.anonymous_ok and "line" in w.methods)
     assert phone.locator(".hub-card:visible").count() == line_anon
 
 

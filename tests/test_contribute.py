@@ -6,7 +6,8 @@ import yaml
 from openpyxl import load_workbook
 
 from generator.registry.furigana import strip_ruby
-from generator.registry.schema import KINDS
+from generator.registry.kinds import NAMES
+from generator.registry.schema import TEMPLATES
 
 
 def test_contribute_page_leads_to_forms_sheets_and_templates(built_site):
@@ -19,11 +20,11 @@ def test_contribute_page_leads_to_forms_sheets_and_templates(built_site):
 def test_templates_page_offers_every_download(built_site):
     folder = built_site / "contribute"
     page = strip_ruby((folder / "templates" / "index.html").read_text(encoding="utf-8"))
-    for kind in ("window", "ibasho", "family-group"):
+    for kind in NAMES:
         assert f'href="../template-{kind}.yml"' in page
         text = (folder / f"template-{kind}.yml").read_text(encoding="utf-8")
         assert "必須 (required)" in text and yaml.safe_load(text)["id"] == "your-id"
-        assert kind in KINDS
+        assert kind in TEMPLATES
     assert 'href="../listings-template.xlsx"' in page and 'href="../listings-template.csv"' in page
     book = load_workbook(folder / "listings-template.xlsx")
     assert book["掲載"]["B1"].value == "ID"  # the header row of /api/v1/listings.csv

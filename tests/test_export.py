@@ -17,7 +17,7 @@ from generator.engine.pipeline import generate, site_settings
 from generator.publish.export import SCHEMAS, export_files, field_rows, schema_of
 from generator.registry.checks import NAGANO_BBOX
 from generator.registry.furigana import strip_ruby
-from generator.registry.models import LISTING_KINDS
+from generator.registry.kinds import BY_FOLDER, KINDS
 
 SITE = "https://example.org/hub/"
 SITE_URL = site_settings(ROOT).site_url  # what the real build uses
@@ -81,7 +81,7 @@ def test_listings_json_is_the_full_model_plus_derived_fields(exported):
         entry = entries[record["id"]]
         kind, derived = record.pop("kind"), record.pop("derived")
         assert kind == entry.kind
-        assert LISTING_KINDS[kind].model_validate(record) == entry.public
+        assert BY_FOLDER[kind].model.model_validate(record) == entry.public
         assert derived["page"] == SITE + entry.url
         assert derived["municipality_name"] == (entry.town.name if entry.town else None)
         assert derived["region_name"] == (entry.region.name if entry.region else None)
@@ -263,7 +263,7 @@ def test_open_data_page_explains_every_file_field_and_column(built_site):
         "hsds/datapackage.json",
     ):
         assert f'href="../api/v1/{name}"' in page, name
-    for model in LISTING_KINDS.values():
+    for model in (k.model for k in KINDS):
         for row in field_rows(model):
             assert f"<code>{row['name']}</code>" in page, row["name"]
     for column in COLUMNS:

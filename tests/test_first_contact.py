@@ -10,7 +10,8 @@ import pytest
 from conftest import ROOT
 
 from generator.engine.pipeline import validated_registry
-from generator.registry.index import KIND_LABELS, build_index
+from generator.registry.index import build_index
+from generator.registry.kinds import FOLDERS
 from generator.site.filters import count, matches
 
 pytestmark = pytest.mark.browser
@@ -65,7 +66,7 @@ def test_no_results_says_so_and_offers_the_nearest_wider_filter(phone, server, i
 
 
 def test_only_options_some_listing_matches_are_shown(phone, server, index):  # noqa: F811
-    for kind in KIND_LABELS:
+    for kind in FOLDERS:
         entries = index.entries[kind]
         phone.goto(server + f"/{kind}/")
         form = phone.locator("form[data-hub-filter]")
@@ -84,7 +85,7 @@ def test_only_options_some_listing_matches_are_shown(phone, server, index):  # n
 
 
 def test_a_link_to_an_option_no_listing_matches_still_filters_and_shows_it(phone, server, index):  # noqa: F811
-    for kind in KIND_LABELS:
+    for kind in FOLDERS:
         entries = index.entries[kind]
         unused = [f for f in FLAG_LABELS if entries and not count(entries, "flag", f)]
         if unused:

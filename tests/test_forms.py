@@ -10,7 +10,8 @@ import yaml
 from conftest import ROOT, run_generator
 
 from generator.contribute.forms import FORMS
-from generator.contribute.sheet_columns import SHEET_KINDS, field_at
+from generator.contribute.sheet_columns import field_at
+from generator.registry.kinds import BY_NAME, KINDS
 
 FORMS_DIR = ROOT / ".github" / "ISSUE_TEMPLATE"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -34,7 +35,7 @@ def test_form_files_are_current():
 
 def test_forms_pass_githubs_issue_form_schema():
     forms = sorted(FORMS_DIR.glob("[0-9]-*.yml"))
-    assert len(forms) == 12  # 新規掲載 / 掲載内容の変更 / 掲載終了 / 掲載内容の確認 × 相談窓口 / 居場所 / 家族会
+    assert len(forms) == 4 * len(KINDS)  # 新規掲載 / 掲載内容の変更 / 掲載終了 / 掲載内容の確認 × each kind
     result = check_jsonschema("vendor.github-issue-forms", *forms)
     assert result.returncode == 0, result.stdout + result.stderr
     result = check_jsonschema("vendor.github-issue-config", FORMS_DIR / "config.yml")
@@ -66,7 +67,7 @@ def test_widgets_follow_the_model():
     assert not form["住所"].required
     for f in FORMS["new-window"].fields:
         if f.column is not None and f.widget != "checkboxes":
-            assert f.required == field_at(SHEET_KINDS["window"][1], f.column.path).required, f.label
+            assert f.required == field_at(BY_NAME["window"].model, f.column.path).required, f.label
 
 
 def test_each_form_is_recognisable_by_its_headings_alone():

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from generator.contribute.import_sheet import import_sheet, template_csv, template_headers, template_xlsx
 from generator.contribute.sheet import HEADER
 from generator.contribute.sheet_columns import known_headers
+from generator.registry.kinds import FOLDERS
 from generator.registry.load import load_file
 from generator.registry.models import FamilyGroup, Ibasho, Window
 
@@ -285,7 +286,7 @@ def test_the_exported_listings_csv_imports_back_into_the_same_data(tmp_path):
     sheet.write_bytes(exported["api/v1/listings.csv"])
     root = tmp_path / "project"
     shutil.copytree(ROOT / "data", root / "data")
-    for folder in ("windows", "ibasho", "family-groups"):
+    for folder in FOLDERS:
         for file in (root / "data" / folder).glob("*.yml"):
             file.unlink()
     result = run_generator(root, "import-sheet", str(sheet))
@@ -294,7 +295,7 @@ def test_the_exported_listings_csv_imports_back_into_the_same_data(tmp_path):
     assert [p for p in back.problems if p.severity == "error"] == []
     from generator.registry.index import without_maintainer_notes  # notes for maintainers are never exported
 
-    for kind in ("windows", "ibasho", "family_groups"):
-        published = {id_: without_maintainer_notes(listing) for id_, listing in getattr(original, kind).items()}
-        assert getattr(back, kind) == published, kind
-    assert len(back.windows) + len(back.ibasho) + len(back.family_groups) == len(index.all_entries)
+    for kind, listings in original.listings.items():
+        published = {id_: without_maintainer_notes(listing) for id_, listing in listings.items()}
+        assert back.listings[kind] == published, kind
+    assert sum(len(listings) for listings in back.listings.values()) == len(index.all_entries)

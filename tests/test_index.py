@@ -30,13 +30,13 @@ def test_neighbour_sees_a_window_that_accepts_its_region(tmp_path):
     view = fixture_index(tmp_path).towns["202100"]  # 駒ヶ根市: test-iijima accepts the region
     assert ids(view.own) == []
     assert ids(view.elsewhere) == ["test-iijima-soudanshitsu"]
-    assert ids(view.family_groups) == ["test-kazokukai"]
+    assert ids(view.nearby["family-groups"]) == ["test-kazokukai"]
 
 
 def test_no_phone_list_only_offers_places_that_take_the_town(tmp_path):
     index = fixture_index(tmp_path)
     # the ibasho in 伊那市 says nothing of outsiders: shown as nearby, not as a way for 飯島町 to consult
-    assert "test-ina-ibasho" in ids(index.towns["203840"].ibasho)
+    assert "test-ina-ibasho" in ids(index.towns["203840"].nearby["ibasho"])
     assert "test-ina-ibasho" not in ids(index.towns["203840"].no_phone)
     assert "test-ina-ibasho" in ids(index.towns["202096"].no_phone)
 
@@ -65,11 +65,12 @@ def with_far_windows(tmp_path, count):
 
 
 def test_town_page_shows_the_nearest_few_and_counts_the_rest(tmp_path):
+    before = fixture_index(tmp_path / "before").towns["203840"].totals["no_phone"]  # its own, and what else
     view = with_far_windows(tmp_path, 9).towns["203840"]  # 飯島町, south of every test-far window
     assert ids(view.elsewhere) == [f"test-far-{n:02d}" for n in range(6)]
     assert view.totals["elsewhere"] == 9 and view.more("elsewhere") == 3
     assert len(view.no_phone) == 6 and view.no_phone[0].id == "test-iijima-soudanshitsu"  # its own first
-    assert view.more("no_phone") == 10 - 6  # its own + the 9 far ones, all reachable by e-mail
+    assert view.more("no_phone") == before + 9 - 6  # and the 9 far ones, all reachable by e-mail
 
 
 def test_home_highlights_prefer_what_anyone_may_use(tmp_path):
@@ -99,8 +100,8 @@ def test_town_page_links_to_the_rest_in_the_filtered_lists(tmp_path):
     titles = re.findall(r'<h3 class="hub-card__title"><a href="\.\./\.\./([^"]+)">', page)
     assert len(titles) == len(set(titles))  # no card twice on one page
     view = with_far_windows(tmp_path / "again", 9).towns["203840"]
-    sections = ("own", "no_phone", "elsewhere", "wide", "ibasho", "family_groups", "national")
-    assert set(titles) == {e.url for name in sections for e in getattr(view, name)}  # yet every one is there
+    sections = ("own", "no_phone", "elsewhere", "wide", *view.nearby, "national")
+    assert set(titles) == {e.url for name in sections for e in view.section(name)}  # yet every one is there
 
 
 def test_town_page_without_more_has_no_more_link(tmp_path):
@@ -199,3 +200,12 @@ def test_a_line_account_without_an_id_or_link_is_no_way_without_a_phone(tmp_path
         '<a href="https://line.me/R/ti/p/@test-soudan" rel="noopener">テストLINE</a>'
         in render_pages(index)["windows/test-line-id.md"]
     )
+
+
+def test_a_nearby_section_shown_whole_in_the_no_phone_section_says_where_it_is(tmp_path):
+    index = fixture_index(tmp_path)
+    view = index.towns["202096"]  # 伊那市: its one ibasho takes LINE, so it stands in 「電話をかけずに」 above
+    assert ids(view.nearby["ibasho"]) == ["test-ina-ibasho"] and view.shown["ibasho"] == []
+    page = render_pages(index)["municipalities/202096.md"]
+    assert "伊那市の方が使える居場所は、上の「" in page
+    assert "の居場所は、このサイトにはまだ登録されていません" not in page

@@ -101,7 +101,7 @@ def test_hostile_text_never_becomes_markup(tmp_path_factory, texts):
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")  # flyers read site_url from it
     registry = load_registry(root, TODAY)
     window = Window.model_validate(hostile_window(BASE, texts))
-    registry.windows[window.id] = window
+    registry.listings["windows"][window.id] = window
     pages = render_pages(build_index(registry, TODAY))
     for path, text in pages.items():
         if not path.endswith(".md"):  # downloads and map data are checked in the real build below

@@ -19,7 +19,8 @@ from conftest import FIXTURES, ROOT, TODAY, copy_project, run_generator
 
 from generator.registry.checks import load_registry
 from generator.registry.furigana import strip_ruby
-from generator.registry.index import KIND_LABELS, build_index, public_point
+from generator.registry.index import build_index, public_point
+from generator.registry.kinds import FOLDERS
 from generator.site.maps import LIST_LIMIT, all_map, kind_map, map_data, map_files, region_map, town_map
 from generator.site.render import METHOD_JA
 
@@ -113,7 +114,7 @@ def test_each_map_holds_the_listings_of_its_page():
     located = {e.id for e in index.all_entries if e.listing.municipality}
     assert set(ids(all_map(index).markers)) == located and len(located) >= 30
     assert {e.id for e in all_map(index).unplaced} == {e.id for e in index.all_entries} - located
-    for kind in KIND_LABELS:
+    for kind in FOLDERS:
         assert set(ids(kind_map(index, kind).markers)) == {e.id for e in index.entries[kind] if e.listing.municipality}
     nagano = town_map(index, index.towns["202011"])
     assert {"anoetto-nagano-city", "maisapo-nagano-city", "nagano-city-kokoro-sodan"} <= set(ids(nagano.markers))
@@ -132,7 +133,7 @@ def test_each_map_holds_the_listings_of_its_page():
 def test_every_map_file_is_written_and_carries_the_gsi_tiles():
     index = real_index()
     files = map_files(index)
-    assert len(files) == len(index.towns) + len(index.registry.regions) + 3 + 1
+    assert len(files) == len(index.towns) + len(index.registry.regions) + len(FOLDERS) + 1
     data = json.loads(files["map/data/all.json"])
     assert data["tiles"]["url"] == "https://" + TILE_HOST + "/xyz/std/{z}/{x}/{y}.png"
     assert (
@@ -259,7 +260,7 @@ def test_vendored_leaflet_matches_its_pins():
 def map_pages(site: Path, index) -> dict[Path, str]:
     pages = {site / "municipalities" / code / "index.html": f"map/data/town-{code}.json" for code in index.towns}
     pages |= {site / "regions" / rid / "index.html": f"map/data/region-{rid}.json" for rid in index.registry.regions}
-    pages |= {site / kind / "index.html": f"map/data/{kind}.json" for kind in ("windows", "ibasho", "family-groups")}
+    pages |= {site / kind / "index.html": f"map/data/{kind}.json" for kind in FOLDERS}
     pages[site / "map" / "index.html"] = "map/data/all.json"
     return pages
 

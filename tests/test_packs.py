@@ -12,8 +12,8 @@ from conftest import ROOT, TODAY
 from generator.contribute.import_sheet import import_sheet
 from generator.registry.checks import load_registry
 from generator.registry.index import build_index
+from generator.registry.kinds import KINDS
 from generator.registry.load import load_file
-from generator.registry.models import LISTING_KINDS
 from generator.site.packs import pack_entries, pack_sheet
 from generator.site.render import plan_pages
 
@@ -26,7 +26,7 @@ def root(tmp_path) -> Path:
 
 def _listings(root: Path) -> dict[str, object]:
     out = {}
-    for kind, model in LISTING_KINDS.items():
+    for kind, model in ((k.folder, k.model) for k in KINDS):
         for path in sorted((root / "data" / kind).glob("*.yml")):
             out[f"{kind}/{path.stem}"] = model.model_validate(load_file(path).data)
     return out

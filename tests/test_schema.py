@@ -3,7 +3,7 @@
 import yaml
 from conftest import ROOT, run_generator
 
-from generator.registry.schema import KINDS, stale_schemas, template_text
+from generator.registry.schema import TEMPLATES, stale_schemas, template_text
 
 
 def test_schema_files_are_current():
@@ -11,7 +11,7 @@ def test_schema_files_are_current():
 
 
 def test_templates_mark_every_required_field():
-    for kind, (_folder, model) in KINDS.items():
+    for kind, (_folder, model, _word) in TEMPLATES.items():
         text = template_text(kind, "test-new")
         assert yaml.safe_load(text) is not None
         for name, info in model.model_fields.items():

@@ -10,6 +10,7 @@ from conftest import ROOT, TODAY
 from generator.contribute.verify import verify_links
 from generator.registry.checks import load_registry
 from generator.registry.index import build_index
+from generator.registry.kinds import BY_FOLDER
 from generator.site.render import plan_pages
 
 
@@ -30,7 +31,7 @@ def test_every_open_listing_page_links_to_both_prefilled_forms():
             for h in _links(text)
             if "/issues/new?" in h
         }
-        kind = {"windows": "window", "ibasho": "ibasho", "family-groups": "family-group"}[entry.kind]
+        kind = BY_FOLDER[entry.kind].name
         assert forms[f"2-change-{kind}.yml"]["id"] == [entry.id]
         assert forms[f"4-confirm-{kind}.yml"]["id"] == [entry.id]
         assert forms[f"4-confirm-{kind}.yml"]["name"] == [entry.listing.name]

@@ -9,16 +9,17 @@ a dropdown, a list of Literals checkboxes, a yes/no field a はい/いいえ/わ
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 import yaml
 
+from ..registry.kinds import BY_NAME, KINDS
 from .sheet_columns import (
     BOOL_JA,
     CLOSE_COLUMNS,
-    SHEET_KINDS,
     UNKNOWN_JA,
     Column,
     FieldAt,
@@ -86,11 +87,11 @@ class Form:
 
     @property
     def kind_ja(self) -> str:
-        return SHEET_KINDS[self.kind][2]
+        return BY_NAME[self.kind].short
 
     @property
     def folder(self) -> str:
-        return SHEET_KINDS[self.kind][0]
+        return BY_NAME[self.kind].folder
 
     def labels(self) -> frozenset[str]:
         return frozenset(f.label for f in self.fields)
@@ -98,7 +99,7 @@ class Form:
 
 def id_label(kind: str) -> str:
     # Distinct per kind, so a submitted body names its form by its headings alone.
-    return f"ID ({SHEET_KINDS[kind][2]}のファイル名)"
+    return f"ID ({BY_NAME[kind].short}のファイル名)"
 
 
 def _describe(column: Column, at: FieldAt, action: Action) -> str:
@@ -111,7 +112,7 @@ def _describe(column: Column, at: FieldAt, action: Action) -> str:
 
 
 def _field(column: Column, kind: str, action: Action) -> FormField:
-    model = SHEET_KINDS[kind][1]
+    model = BY_NAME[kind].model
     at = field_at(model, column.path)
     name = last_name(column.path)
     required = (
@@ -123,7 +124,7 @@ def _field(column: Column, kind: str, action: Action) -> FormField:
     label = id_label(kind) if column.path == ("id",) else column.form_label
     description = _describe(column, at, action)
     if column.path == ("id",) and action != "new":
-        description = f"直したい掲載のページのアドレスの最後の部分です (例: /{SHEET_KINDS[kind][0]}/<ID>/)"
+        description = f"直したい掲載のページのアドレスの最後の部分です (例: /{BY_NAME[kind].folder}/<ID>/)"
     if action == "confirm":
         required = True
         description = (
@@ -171,9 +172,7 @@ def build_form(action: Action, kind: str) -> Form:
     return Form(action, kind, tuple(fields))
 
 
-FORMS: dict[str, Form] = {
-    f"{a}-{k}": build_form(a, k) for a in ("new", "change", "close", "confirm") for k in SHEET_KINDS
-}
+FORMS: dict[str, Form] = {f"{a}-{k}": build_form(a, k) for a in ("new", "change", "close", "confirm") for k in BY_NAME}
 
 
 # ---------------------------------------------------------------- issue form YAML
@@ -267,6 +266,29 @@ def write_forms(folder: Path, site_url: str) -> list[Path]:
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)
     return written
+
+
+# The intake workflow's step that holds a write token runs no project code: the kinds it accepts are written
+# into it here, from the kind registry (its checks of the form's name and the file's path, and name → folder).
+INTAKE_WORKFLOW = Path(".github") / "workflows" / "intake.yml"
+
+
+def intake_workflow_text(text: str) -> str:
+    folders, names = "|".join(k.folder for k in KINDS), "|".join(k.name for k in KINDS)
+    cases = " ".join(f"{k.name}) folder={k.folder} ;;" for k in KINDS)
+    text = re.sub(r"(\^data/\()[a-z|-]+(\)/)", lambda m: m[1] + folders + m[2], text)
+    text = re.sub(r"(\^\(new\|change\|close\)-\()[a-z|-]+(\)\$)", lambda m: m[1] + names + m[2], text)
+    return re.sub(r'(case "\$\{FORM#\*-\}" in ).*?( esac)', lambda m: m[1] + cases + m[2], text)
+
+
+def update_intake_workflow(root: Path, check: bool = False) -> bool:
+    """Rewrites the workflow's kind checks (or, with `check`, says whether they are current)."""
+    path = root / INTAKE_WORKFLOW
+    text = path.read_text(encoding="utf-8")
+    current = intake_workflow_text(text) == text
+    if not check and not current:
+        path.write_text(intake_workflow_text(text), encoding="utf-8")
+    return current
 
 
 def stale_forms(folder: Path, site_url: str) -> list[str]:

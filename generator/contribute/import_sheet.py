@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..registry import kinds
 from ..registry.models import SLUG
 from .sheet import HEADER, ParsedRow, column_at, decode_csv, finish_row, parse_row, unknown_headers, write_table
-from .sheet_columns import BOOL_JA, COLUMNS, KIND_OF_FOLDER, SHEET_KINDS, UNKNOWN_JA, choice_label, field_at, last_name
+from .sheet_columns import BOOL_JA, COLUMNS, UNKNOWN_JA, choice_label, field_at, last_name
 from .writeback import listing_path, listing_yaml, write_validated
 
 MAX_ROWS = 2000
@@ -136,7 +137,7 @@ def import_sheet(
         problems.extend(_problems(parsed, row, letters))
         if parsed.kind is None:
             continue
-        kind = KIND_OF_FOLDER[parsed.kind]
+        kind = kinds.BY_FOLDER[parsed.kind].name
         listing_id = str(parsed.data.get("id", ""))
         if not listing_id or not re.fullmatch(SLUG, listing_id):
             if not any(header == "ID" for header, _m, _s in parsed.problems):
@@ -157,7 +158,7 @@ def import_sheet(
             continue
         seen[listing_id] = row
         target = listing_path(root, kind, listing_id)
-        others = [k for k in KIND_OF_FOLDER.values() if k != kind and listing_path(root, k, listing_id).exists()]
+        others = [k for k in kinds.BY_NAME if k != kind and listing_path(root, k, listing_id).exists()]
         if others or (target.exists() and not overwrite):
             where = listing_path(root, (others or [kind])[0], listing_id).relative_to(root)
             problems.append(
@@ -209,14 +210,14 @@ def column_notes() -> list[tuple[str, str, str, str]]:
     """(header, 必須/任意, which kinds, what to write) for every template column."""
     notes = []
     for column in COLUMNS:
-        kinds_of = [k for k, (folder, _m, _ja) in SHEET_KINDS.items() if column.applies_to(folder)]
-        kinds = "すべて" if len(kinds_of) == len(SHEET_KINDS) else "・".join(SHEET_KINDS[k][2] for k in kinds_of)
+        kinds_of = [k for k in kinds.KINDS if column.applies_to(k.folder)]
+        only = "すべて" if len(kinds_of) == len(kinds.KINDS) else "・".join(k.short for k in kinds_of)
         if column.field is None and column.part is None:
             role = {"kind": "必須", "reference": "参考"}.get(column.role, "")
             what = column.help + (" (書き出すときだけ。取りこみません)" if column.role == "reference" else "")
-            notes.append((column.name, role, kinds, what.strip()))
+            notes.append((column.name, role, only, what.strip()))
             continue
-        ats = [field_at(SHEET_KINDS[k][1], column.path) for k in kinds_of]
+        ats = [field_at(k.model, column.path) for k in kinds_of]
         at = ats[0]
         required = "必須" if column.field and all(a.required for a in ats) else "任意"
         what = column.help or at.info.description or ""
@@ -231,7 +232,7 @@ def column_notes() -> list[tuple[str, str, str, str]]:
             what += " [公共施設一覧の列]"
         if column.flat:
             what += " 1件だけなら、JSON の代わりに次の列でも書けます: " + "、".join(p.name for p in column.flat)
-        notes.append((column.name, required, kinds, what.strip()))
+        notes.append((column.name, required, only, what.strip()))
     return notes
 
 

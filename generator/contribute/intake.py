@@ -27,12 +27,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..registry.kinds import BY_NAME
 from ..registry.load import CONTROL, LoadError, control_message, dotted, load_file
 from ..registry.models import SLUG
 from ..registry.problems import Problem
 from ..registry.validate import describe
 from .forms import ACTION_JA, CONSENT_LABEL, FORMS, MAX_INPUT, MAX_TEXTAREA, NOTE_LABEL, Form, FormField, id_label
-from .sheet_columns import SHEET_KINDS, UNKNOWN_JA, CellError, parse_cell, set_path
+from .sheet_columns import UNKNOWN_JA, CellError, parse_cell, set_path
 from .writeback import listing_path, listing_yaml, write_validated
 
 MAX_BODY = 65_536  # GitHub's own limit for an issue body
@@ -185,7 +186,7 @@ def _cell_text(f: FormField, answer: str | list[str]) -> str:
 
 def _apply(form: Form, answers: dict[str, Any], data: dict) -> list[str]:
     """Put every non-empty answer into `data`; the source columns become a new first source."""
-    model = SHEET_KINDS[form.kind][1]
+    model = BY_NAME[form.kind].model
     errors: list[str] = []
     source: dict = {}
     for f in form.fields:
@@ -252,12 +253,12 @@ def intake(root: Path, body: str, today: dt.date | None = None, context: EventCo
     result.listing_id = listing_id
     path = listing_path(root, form.kind, listing_id)
     result.path = str(path.relative_to(root))
-    model = SHEET_KINDS[form.kind][1]
+    model = BY_NAME[form.kind].model
     if form.action == "confirm":
         return confirm(root, form, answers, result, today or dt.date.today(), context or EventContext())
 
     if form.action == "new":
-        taken = [k for k in SHEET_KINDS if listing_path(root, k, listing_id).exists()]
+        taken = [k for k in BY_NAME if listing_path(root, k, listing_id).exists()]
         if taken:
             result.messages = [
                 f"ID「{listing_id}」はすでに使われています"
@@ -329,7 +330,7 @@ def confirm(
     root: Path, form: Form, answers: dict[str, Any], result: IntakeResult, today: dt.date, context: EventContext
 ) -> IntakeResult:
     """A confirmation moves `last_confirmed` to today and nothing else: not the facts' date, not the content."""
-    model = SHEET_KINDS[form.kind][1]
+    model = BY_NAME[form.kind].model
     path = root / result.path
     if not path.exists():
         result.messages = [

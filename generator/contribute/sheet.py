@@ -25,9 +25,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..registry import kinds
 from ..registry.index import Entry
 from ..registry.load import dotted
-from ..registry.models import LISTING_KINDS, Listing
+from ..registry.models import Listing
 from ..registry.validate import describe
 from .sheet_columns import (
     BY_FIELD,
@@ -36,9 +37,7 @@ from .sheet_columns import (
     FLAT_PARTS,
     HEADER,
     KIND_COLUMN,
-    KIND_OF_FOLDER,
     KIND_WORDS,
-    SHEET_KINDS,
     CellError,
     Column,
     hours_text,
@@ -117,7 +116,7 @@ def part_value(listing: Listing, column: Column) -> Any:
 def listing_row(entry: Entry, site_url: str = "", prefecture: str = "") -> dict[str, str]:
     """One row, from what may be published (`Entry.public`)."""
     listing = entry.public
-    model = LISTING_KINDS[entry.kind]
+    model = kinds.BY_FOLDER[entry.kind].model
     row = {}
     for column in COLUMNS:
         if column.derive is not None:
@@ -227,11 +226,10 @@ def parse_row(cells: dict[str, Any], header: Sequence[str], default_kind: str | 
     if kind is None:
         parsed.error(
             kind_header,
-            "種別 (相談窓口・居場所・家族会) を書くか、--kind を指定してください "
-            f"(kind is missing or unknown): {text!r}",
+            f"種別 ({kinds.SHORT_LIST}) を書くか、--kind を指定してください (kind is missing or unknown): {text!r}",
         )
         return parsed
-    model = LISTING_KINDS[kind]
+    model = kinds.BY_FOLDER[kind].model
     later: list[tuple[Column, str, Any]] = []
     for column in _reading_order():
         source = where.get(column.name)
@@ -242,7 +240,7 @@ def parse_row(cells: dict[str, Any], header: Sequence[str], default_kind: str | 
         if not column.applies_to(kind):
             parsed.error(
                 source,
-                f"この列は{SHEET_KINDS[KIND_OF_FOLDER[kind]][2]}では使えません (column does not apply to this kind)",
+                f"この列は{kinds.BY_FOLDER[kind].short}では使えません (column does not apply to this kind)",
             )
             continue
         try:
@@ -280,7 +278,7 @@ def _address_extra(parsed: ParsedRow, where: dict[str, str]) -> None:
 
 def _validate(parsed: ParsedRow, data: dict) -> tuple[Listing | None, list[tuple[str, str, str]]]:
     try:
-        return LISTING_KINDS[parsed.kind].model_validate(data), []
+        return kinds.BY_FOLDER[parsed.kind].model.model_validate(data), []
     except ValidationError as exc:
         return None, [_at_column(parsed, err) for err in exc.errors(include_url=False)]
 

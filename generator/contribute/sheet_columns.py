@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from ..registry.models import LISTING_KINDS, FamilyGroup, Ibasho, Listing, PartialDate, TimeSlot, Window
+from ..registry import kinds
+from ..registry.models import Listing, PartialDate, TimeSlot
 from ..registry.vocab import (
     ACCEPTS_JA,
     AUDIENCE_JA,
@@ -56,15 +57,6 @@ if TYPE_CHECKING:
     from ..registry.index import Entry
 
 Path_ = tuple[str | int, ...]
-
-# Listing kind as `python -m generator new` names it → (data folder, model, Japanese name)
-SHEET_KINDS: dict[str, tuple[str, type[Listing], str]] = {
-    "window": ("windows", Window, "相談窓口"),
-    "ibasho": ("ibasho", Ibasho, "居場所"),
-    "family-group": ("family-groups", FamilyGroup, "家族会"),
-}
-FOLDER_OF = {kind: folder for kind, (folder, _m, _ja) in SHEET_KINDS.items()}
-KIND_OF_FOLDER = {folder: kind for kind, folder in FOLDER_OF.items()}
 
 
 # ---------------------------------------------------------------- cell codecs (value ↔ text)
@@ -249,12 +241,12 @@ class Column:
 
     def applies_to(self, kind: str) -> bool:
         """`kind` as a data folder (windows) or as `new` names it (window)."""
-        return not self.kinds or FOLDER_OF.get(kind, kind) in self.kinds
+        return not self.kinds or (kinds.BY_NAME[kind].folder if kind in kinds.BY_NAME else kind) in self.kinds
 
     @property
     def model(self) -> type[Listing]:
         """A listing model that has this column's field."""
-        return next(m for folder, m in LISTING_KINDS.items() if self.applies_to(folder))
+        return next(k.model for k in kinds.KINDS if self.applies_to(k.folder))
 
     @property
     def codec(self) -> Codec:
@@ -360,7 +352,7 @@ COLUMNS: list[Column] = [
     # -- this site's own columns
     Column(
         KIND_COLUMN,
-        "相談窓口・居場所・家族会 (windows・ibasho・family-groups でも可)",
+        f"{kinds.SHORT_LIST} ({'・'.join(kinds.FOLDERS)} でも可)",
         aliases=("種類",),
         derive=lambda e, url, pref: e.kind,
     ),
@@ -450,13 +442,8 @@ FLAT_PARTS = [p for c in COLUMNS for p in c.flat]
 CLOSE_COLUMNS: tuple[Column, ...] = (BY_FIELD["closed.date"], BY_FIELD["closed.reason"])
 # Columns of the 2020 edition of the standard that hold nothing we publish: accepted in a sheet and left out.
 IGNORED_STANDARD = ("NO", "都道府県名", "市区町村名", "名称_英字")
-KIND_WORDS = {
-    **{k: FOLDER_OF[k] for k in SHEET_KINDS},
-    **{f: f for f in KIND_OF_FOLDER},
-    **{ja: FOLDER_OF[k] for k, (_f, _m, ja) in SHEET_KINDS.items()},
-    "家族会・親の会": "family-groups",
-    "窓口": "windows",
-}
+# What a sheet's 種類 column may say → the kind's folder: its folder, its name, its words
+KIND_WORDS = {word: k.folder for k in kinds.KINDS for word in (k.name, k.folder, k.short, k.label, *k.extra_words)}
 
 
 def known_headers() -> set[str]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+from ..registry.kinds import BY_NAME
 from ..registry.models import Listing, Site
 from .forms import ACTION_JA, FORM_ORDER, FORMS
-from .sheet_columns import SHEET_KINDS
 from .writeback import kind_of_folder
 
 
@@ -26,7 +26,7 @@ def form_url(site: Site, action: str, folder: str, listing: Listing) -> str:
     form = FORMS[f"{action}-{kind}"]
     values = {
         "template": form_file(action, folder),
-        "title": f"[{ACTION_JA[action]}] {SHEET_KINDS[kind][2]}: {listing.name}",
+        "title": f"[{ACTION_JA[action]}] {BY_NAME[kind].short}: {listing.name}",
     }
     for field in form.fields:
         if field.column is not None and field.column.path == ("id",):

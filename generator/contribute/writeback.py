@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from ..registry.checks import load_registry
+from ..registry.kinds import BY_FOLDER, BY_NAME
 from ..registry.models import Listing, PartialDate
 from ..registry.problems import Problem
-from .sheet_columns import SHEET_KINDS
 
 
 class _Dumper(yaml.SafeDumper):
@@ -83,7 +83,6 @@ def keep_private(new: Listing, old: Listing) -> Listing:
 
 def listing_yaml(kind: str, listing: Listing) -> str:
     """The file text for a listing: schema line for editors, then the fields in model order."""
-    _folder, _model, _ja = SHEET_KINDS[kind]
     data = listing.model_dump(mode="python", exclude_unset=True)
     _keep_maintainer_notes(listing, data)
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
@@ -91,12 +90,11 @@ def listing_yaml(kind: str, listing: Listing) -> str:
 
 
 def listing_path(root: Path, kind: str, id_: str) -> Path:
-    folder, _model, _ja = SHEET_KINDS[kind]
-    return root / "data" / folder / f"{id_}.yml"
+    return root / "data" / BY_NAME[kind].folder / f"{id_}.yml"
 
 
 def kind_of_folder(folder: str) -> str:
-    return next(k for k, (f, _m, _j) in SHEET_KINDS.items() if f == folder)
+    return BY_FOLDER[folder].name
 
 
 def write_validated(root: Path, files: dict[Path, str], today: dt.date | None = None) -> list[Problem]:

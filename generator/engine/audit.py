@@ -8,9 +8,9 @@ says that this version was built without the check).
 
 The pages, chosen from the built site's open data so that no id can disappear from under the list:
 home, /person/, /municipalities/, the first town with a listing of its own and the first town without,
-the first region, the lists /windows/ /ibasho/ /family-groups/, the first listing of each kind that exists,
-/messages/, /consulting/, /family/ (the quick exit), /memo/, /safe-browsing/, /status/, /privacy/, /map/, the
-first town's flyer, and /accessibility/ last (checked with its results table in place).
+the first region, each kind's list (/windows/ /ibasho/ /family-groups/…), the first listing of each kind that
+exists, /messages/, /consulting/, /family/ (the quick exit), /memo/, /safe-browsing/, /status/, /privacy/, /map/,
+the first town's flyer, and /accessibility/ last (checked with its results table in place).
 
 An automated check finds some problems, not all of them: the page says so, and claims no conformance.
 """
@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
+
+from ..registry.kinds import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tools/node_modules/axe-core/axe.min.js"  # pinned by tools/package-lock.json
@@ -150,7 +152,7 @@ def audit_pages(site: Path, site_url: str) -> list[str]:
         if town:
             pages.append(_path(town["page"], site_url))
     pages += [_path(regions[0]["page"], site_url)] if regions else []
-    kinds = ["windows", "ibasho", "family-groups"]
+    kinds = [k.folder for k in KINDS]
     pages += [f"{kind}/" for kind in kinds]
     for kind in kinds:
         first = next((item for item in listings if item["kind"] == kind), None)

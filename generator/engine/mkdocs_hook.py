@@ -29,6 +29,7 @@ from generator.engine.pipeline import base_url, pages_then_published, plan_site,
 from generator.publish.export import move_files, write_files  # noqa: E402
 from generator.registry.furigana import Furigana  # noqa: E402
 from generator.registry.index import Index  # noqa: E402
+from generator.registry.kinds import KINDS  # noqa: E402
 from generator.registry.parallel import Streamed, can_fork, stay_on_this_core  # noqa: E402
 from generator.registry.problems import InvalidData  # noqa: E402
 from generator.site.render import PagePlan  # noqa: E402
@@ -59,7 +60,14 @@ def on_shutdown():
     stay_on_this_core(False)
 
 
+def with_kinds(nav: list, after: str = "regions/index.md") -> list:
+    """The navigation with each kind's list (generator/registry/kinds.py) after the regions, as mkdocs.yml says."""
+    at = next(n for n, item in enumerate(nav) if after in item.values()) + 1
+    return nav[:at] + [{k.label: f"{k.folder}/index.md"} for k in KINDS] + nav[at:]
+
+
 def on_config(config):
+    config["nav"] = with_kinds(config["nav"])
     site_url = base_url(config["site_url"])
     try:
         registry, index, plan = plan_site(ROOT, site_url=site_url)

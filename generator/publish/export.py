@@ -34,11 +34,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from xml.sax.saxutils import escape
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from ..contribute import sheet
-from ..registry.index import API, KIND_LABELS, Entry, Index, public_point, region_calendar_path
-from ..registry.models import FamilyGroup, Ibasho, Listing, Message, Method, Municipality, Region, Strict, Window
+from ..registry.index import API, Entry, Index, public_point, region_calendar_path
+from ..registry.kinds import BY_FOLDER, KINDS, SHORT_LIST, Folder
+from ..registry.models import Listing, Message, Method, Municipality, Region, Strict
 from ..site.render import _depth, environment, page_url
 from . import hsds
 from .ical import listing_feed, region_entries, region_feed
@@ -90,27 +91,22 @@ class ListingDerived(Strict):
     stale: bool = Field(description="情報確認日から1年以上たっているか")
 
 
-class WindowRecord(Window):
-    kind: Literal["windows"] = Field(description="種類: windows=相談窓口")
-    derived: ListingDerived = Field(description="このサイトが計算した値")
-
-
-class IbashoRecord(Ibasho):
-    kind: Literal["ibasho"] = Field(description="種類: ibasho=居場所")
-    derived: ListingDerived = Field(description="このサイトが計算した値")
-
-
-class FamilyGroupRecord(FamilyGroup):
-    kind: Literal["family-groups"] = Field(description="種類: family-groups=家族会・親の会")
-    derived: ListingDerived = Field(description="このサイトが計算した値")
-
-
-ListingRecord = Annotated[WindowRecord | IbashoRecord | FamilyGroupRecord, Field(discriminator="kind")]
+# One record per kind (WindowRecord, IbashoRecord…): its model, its `kind` and the derived values.
+RECORDS: dict[str, type[Listing]] = {
+    k.folder: create_model(
+        f"{k.model.__name__}Record",
+        __base__=k.model,
+        kind=(Literal[k.folder], Field(description=f"種類: {k.folder}={k.label}")),
+        derived=(ListingDerived, Field(description="このサイトが計算した値")),
+    )
+    for k in KINDS
+}
+ListingRecord = Annotated[Union[tuple(RECORDS.values())], Field(discriminator="kind")]  # noqa: UP007
 
 
 class ListingsFile(Strict):
     about: About
-    listings: list[ListingRecord] = Field(description="すべての掲載 (相談窓口・居場所・家族会)")
+    listings: list[ListingRecord] = Field(description=f"すべての掲載 ({SHORT_LIST})")
 
 
 class MunicipalityRecord(Municipality):
@@ -145,8 +141,8 @@ class MessagesFile(Strict):
 
 class GeoProperties(Strict):
     id: str = Field(description="掲載の ID")
-    kind: Literal["windows", "ibasho", "family-groups"] = Field(description="種類")
-    kind_label: str = Field(description="種類の名前 (相談窓口・居場所・家族会・親の会)")
+    kind: Folder = Field(description="種類")
+    kind_label: str = Field(description=f"種類の名前 ({'・'.join(k.label for k in KINDS)})")
     name: str = Field(description="名称")
     page: str = Field(description="このサイトの掲載ページ")
     municipality: str = Field(description="所在する市町村のコード")
@@ -252,7 +248,7 @@ class Exporter:
 
     def listings(self) -> ListingsFile:
         return ListingsFile(
-            about=self.about("listings", "掲載 (相談窓口・居場所・家族会)"),
+            about=self.about("listings", f"掲載 ({SHORT_LIST})"),
             listings=[self.listing_record(e) for e in self.index.all_entries],
         )
 
@@ -308,7 +304,7 @@ class Exporter:
                     properties=GeoProperties(
                         id=listing.id,
                         kind=entry.kind,
-                        kind_label=KIND_LABELS[entry.kind],
+                        kind_label=BY_FOLDER[entry.kind].label,
                         name=listing.name,
                         page=f"{self.url}{entry.url}",
                         municipality=entry.town.code,
@@ -395,7 +391,7 @@ def page_lastmod(index: Index) -> dict[str, dt.date]:
             out[f"{kind}/{entry.id}.md"] = entry.listing.last_verified
     for code, view in index.towns.items():
         out[f"municipalities/{code}.md"] = newest(
-            view.own + view.wide + view.national + view.elsewhere + view.ibasho + view.family_groups
+            view.own + view.wide + view.national + view.elsewhere + view.nearby_entries
         )
     for region in index.registry.regions.values():
         shown = [e for kind in index.entries for e in index.in_region(region, kind)] + index.wide_for_region(region)
@@ -519,15 +515,15 @@ def listing_field_rows() -> list[dict[str, str]]:
     rows = [
         {
             "name": "kind",
-            "type": "次のどれか: windows ibasho family-groups",
+            "type": "次のどれか: " + " ".join(k.folder for k in KINDS),
             "required": "必須",
-            "description": "種類: windows=相談窓口 ibasho=居場所 family-groups=家族会・親の会",
+            "description": "種類: " + " ".join(f"{k.folder}={k.label}" for k in KINDS),
             "only": "",
         }
     ]
     rows += [r | {"only": ""} for r in field_rows(Listing)]
-    for kind, model in (("windows", Window), ("ibasho", Ibasho), ("family-groups", FamilyGroup)):
-        rows += [r | {"only": KIND_LABELS[kind]} for r in field_rows(model, skip=shared)]
+    for kind in KINDS:
+        rows += [r | {"only": kind.label} for r in field_rows(kind.model, skip=shared)]
     rows += [r | {"only": ""} for r in field_rows(ListingDerived, "derived.")]
     return rows
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..contribute.sheet_columns import neutralise
 from ..registry.index import Entry, Index
+from ..registry.kinds import SHORT_LIST
 from ..registry.models import Listing, TimeSlot
 from ..registry.vocab import ACCEPTS_JA, AUDIENCE_JA, METHOD_JA, OPERATOR_JA, RESERVATION_JA, slot_ja
 from .ical import recurrences
@@ -350,7 +351,7 @@ def files(index: Index, site_url: str, title: str, licence: dict[str, str]) -> d
     out = {resources()[t]["path"]: table_csv(t, tables[t]) for t in TABLES}
     package = datapackage(
         f"{title} (Open Referral HSDS 3.0)",
-        "長野県の、ひきこもりに関する相談窓口・居場所・家族会 (Human Services Data Specification 3.0)",
+        f"長野県の、ひきこもりに関する{SHORT_LIST} (Human Services Data Specification 3.0)",
         site_url,
         licence,
     )

@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from ..registry.index import Entry, Index
+from ..registry.kinds import EVENT_LIST
 from ..registry.models import Region, TimeSlot
 from ..registry.vocab import date_ja, slot_ja
 
@@ -211,7 +212,7 @@ def region_feed(index: Index, region: Region, site_url: str, site_title: str) ->
     events = [event for entry in region_entries(index, region) for event in listing_events(entry, site_url)]
     return feed(
         f"{region.name}の集まり ({site_title})",
-        f"{region.name}の居場所・家族会などの開催日です。新しく掲載された集まりも、ここに加わります。",
+        f"{region.name}の{EVENT_LIST}などの開催日です。新しく掲載された集まりも、ここに加わります。",
         events,
         site_title,
     )

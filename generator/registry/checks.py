@@ -17,11 +17,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from .finder import load_finder
+from .kinds import KINDS
 from .load import Document, dotted
 from .models import (
-    LISTING_KINDS,
-    FamilyGroup,
-    Ibasho,
     Listing,
     Message,
     MunicipalitiesFile,
@@ -30,7 +28,6 @@ from .models import (
     RegionsFile,
     Site,
     ToneFile,
-    Window,
     source_date,
 )
 from .parallel import fork_map
@@ -54,9 +51,8 @@ class Registry:
     tone: ToneFile | None = None
     municipalities: dict[str, Municipality] = field(default_factory=dict)
     regions: dict[str, Region] = field(default_factory=dict)
-    windows: dict[str, Window] = field(default_factory=dict)
-    ibasho: dict[str, Ibasho] = field(default_factory=dict)
-    family_groups: dict[str, FamilyGroup] = field(default_factory=dict)
+    # kind's folder → id → listing, for every kind in `KINDS` (in their order)
+    listings: dict[str, dict[str, Listing]] = field(default_factory=lambda: {k.folder: {} for k in KINDS})
     messages: dict[str, Message] = field(default_factory=dict)
     finder: Any = (
         None  # generator.registry.finder.Finder: the guided finder's tree (data/finder.yml), when there is one
@@ -71,12 +67,9 @@ class Registry:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
-    def listings(self, kind: str) -> dict[str, Listing]:
-        return {"windows": self.windows, "ibasho": self.ibasho, "family-groups": self.family_groups}[kind]
-
     def all_listings(self) -> Iterable[tuple[str, Listing]]:
-        for kind in LISTING_KINDS:
-            for listing in self.listings(kind).values():
+        for kind, listings in self.listings.items():
+            for listing in listings.values():
                 yield kind, listing
 
 
@@ -106,13 +99,13 @@ def load_registry(root: Path, today: dt.date | None = None) -> Registry:
         reg.regions = {r.id: r for r in regions.regions}
         _check_regions(doc, towns_doc, reg, problems)
 
-    for kind, model in LISTING_KINDS.items():
+    for kind, model in ((k.folder, k.model) for k in KINDS):
         # Reading and validating each file is independent of the others (and most of the work): all cores.
         paths = sorted((data / kind).glob("*.yml"))
         for doc, listing, found in fork_map(lambda path, model=model: load_and_build(root, path, model), paths):
             problems.extend(found)
             if doc and listing and _check_file_id(doc, listing.id, problems):
-                reg.listings(kind)[listing.id] = listing
+                reg.listings[kind][listing.id] = listing
                 reg.documents[(kind, listing.id)] = doc
                 _check_listing(doc, listing, reg, today, problems)
         _warn_unknown_files(root, data / kind, problems)

@@ -19,17 +19,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 from urllib.parse import urlencode
 
 from pydantic import Field
 
+from .kinds import BY_FOLDER, FOLDERS, Folder
 from .load import Document
 from .models import SLUG, Strict
 from .problems import Problem
 
 FINDER_FILE = Path("data") / "finder.yml"
-LISTS = ("windows", "ibasho", "family-groups")
+LISTS = FOLDERS
 # The list pages' filters (generator/site/templates/list.md.j2; hub.js reads them from the address).
 FILTERS = {
     "method": ("phone", "email", "line", "visit", "home-visit", "outreach", "online", "letter"),
@@ -44,9 +44,7 @@ class Option(Strict):
     label: str = Field(min_length=1, description="ボタンのことば")
     hint: str | None = Field(default=None, description="ボタンの下の小さな説明")
     later: bool = Field(default=False, description="「まだ決めなくていい」の選択肢なら true")
-    shows: Literal["windows", "ibasho", "family-groups"] | None = Field(
-        default=None, description="行き先の一覧 (windows / ibasho / family-groups)"
-    )
+    shows: Folder | None = Field(default=None, description=f"行き先の一覧 ({' / '.join(FOLDERS)})")
     filters: dict[str, list[str]] = Field(
         default_factory=dict, description="一覧のしぼりこみ (method / flag / audience)"
     )
@@ -163,7 +161,7 @@ class Finder:
 
 def town_url(code: str, list_: str | None, filters: tuple[tuple[str, str], ...]) -> str:
     """A town's page, at the section that answers what was chosen (generator/site/templates/town.md.j2's anchors)."""
-    if list_ in ("ibasho", "family-groups"):
+    if list_ in BY_FOLDER and BY_FOLDER[list_].nearby:
         section = list_
     elif ("flag", "nophone") in filters:
         section = "no-phone"

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .checks import STALE_AFTER_DAYS, Registry, distance_km
+from .kinds import BY_FOLDER, FOLDERS, NEARBY
 from .models import Listing, Municipality, Region, TimeSlot, Window
-from .vocab import KIND_LABELS
 
 WIDE_LEVELS = ("regional", "prefectural")
 API = "api/v1/"  # open data; a breaking change to any file's format goes to api/v2/, and v1 stays
@@ -78,7 +78,7 @@ class Entry:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return BY_FOLDER[self.kind].label
 
     @property
     def level(self) -> str | None:
@@ -94,7 +94,7 @@ class Entry:
         """Slots worth a calendar entry: every meeting of an ibasho or family group, and a window's monthly
         days (e.g. a 相談会 on the 2nd Saturday). A window's weekly office hours are not events."""
         slots = self.listing.schedule.slots if self.listing.schedule else []
-        if self.kind == "windows":
+        if BY_FOLDER[self.kind].office_hours:
             return [s for s in slots if s.nth or s.month_days]
         return list(slots)
 
@@ -200,7 +200,7 @@ TOWN_PAGE_CARDS = 6  # per "nearby" section of a town page; the rest is one tap 
 @dataclass
 class TownView:
     """What a town page shows. `own`, `wide` and `national` are shown whole; the sections that could grow
-    with the whole country (`no_phone`, `elsewhere`, `ibasho`, `family_groups`) hold the nearest
+    with the whole country (`no_phone`, `elsewhere`, and each nearby kind in `nearby`, by folder) hold the nearest
     TOWN_PAGE_CARDS, and `totals` says how many there are in all, so the page can link to the rest."""
 
     town: Municipality
@@ -209,8 +209,7 @@ class TownView:
     wide: list[Entry] = field(default_factory=list)
     national: list[Entry] = field(default_factory=list)
     elsewhere: list[Entry] = field(default_factory=list)
-    ibasho: list[Entry] = field(default_factory=list)
-    family_groups: list[Entry] = field(default_factory=list)
+    nearby: dict[str, list[Entry]] = field(default_factory=dict)  # folder → nearest of each `Kind.nearby` kind
     no_phone: list[Entry] = field(default_factory=list)  # ways to consult without a phone call, nearest first
     totals: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # listings located in the town, by kind
@@ -234,9 +233,17 @@ class TownView:
             return "region"
         return "none"
 
+    def section(self, name: str) -> list[Entry]:
+        """A section's listings: an attribute (`own`, `elsewhere`…), or a nearby kind by its folder."""
+        return self.nearby[name] if name in self.nearby else getattr(self, name)
+
+    @property
+    def nearby_entries(self) -> list[Entry]:
+        return [e for entries in self.nearby.values() for e in entries]
+
     def more(self, section: str) -> int:
         """How many of the section's listings the page leaves to the list pages."""
-        return self.totals.get(section, 0) - len(getattr(self, section))
+        return self.totals.get(section, 0) - len(self.section(section))
 
 
 @dataclass
@@ -305,16 +312,16 @@ _LEVEL_ORDER = {"municipal": 0, "private": 1, "regional": 2, "prefectural": 3, "
 
 def build_index(reg: Registry, today: dt.date | None = None) -> Index:
     today = today or dt.date.today()
-    index = Index(registry=reg, today=today)
+    index = Index(registry=reg, today=today, entries={kind: [] for kind in FOLDERS})
     for kind, listing in reg.all_listings():
         town = reg.municipalities.get(listing.municipality or "")
         region = reg.regions.get(town.region) if town else None
         stale = (today - listing.checked_on).days > STALE_AFTER_DAYS
         # A closed listing keeps its page (printed QR codes point at it) but leaves every list and map.
-        bucket = index.closed if listing.closed else index.entries.setdefault(kind, [])
+        bucket = index.closed if listing.closed else index.entries[kind]
         bucket.append(Entry(kind, listing, town, region, stale and not listing.closed, _area_names(listing, reg)))
-    for kind in ("windows", "ibasho", "family-groups"):  # adults' services first; children's after, labelled
-        index.entries.setdefault(kind, []).sort(
+    for kind in FOLDERS:  # adults' services first; children's after, labelled
+        index.entries[kind].sort(
             key=lambda e: (
                 e.for_children,
                 _LEVEL_ORDER.get(e.level or "", 0),
@@ -388,29 +395,30 @@ def _town_view(index: Index, town: Municipality, candidates: dict[str, _Candidat
             view.wide.append(entry)
         elif entry.accepts(town):
             elsewhere.append(entry)
-    # Nearby ibasho and family groups: anything that takes this town's residents, plus places in the same
-    # region (whether they take outsiders is shown on their page).
+    # Nearby ibasho, family groups (the `Kind.nearby` kinds): anything that takes this town's residents, plus places
+    # in the same region (whether they take outsiders is shown on their page).
     nearby = {
         kind: nearest(
             e
             for e in candidates[kind].for_town(town)
             if e.accepts(town) or (e.town is not None and e.town.region == town.region)
         )
-        for kind in ("ibasho", "family-groups")
+        for kind in (k.folder for k in NEARBY)
     }
     # stable: adults' windows located here, then those naming the town from elsewhere; children's after
     view.own.sort(key=lambda e: (e.for_children, e.listing.municipality != town.code))
-    sections = {"elsewhere": nearest(elsewhere), "ibasho": nearby["ibasho"], "family_groups": nearby["family-groups"]}
+    sections = {"elsewhere": nearest(elsewhere)} | nearby
     seen, no_phone = set(), []
-    for entry in (
-        view.own + sections["elsewhere"] + view.wide + sections["ibasho"] + sections["family_groups"] + view.national
-    ):
+    for entry in view.own + sections["elsewhere"] + view.wide + [e for k in nearby for e in nearby[k]] + view.national:
         if entry.no_phone and entry.accepts(town) and entry.id not in seen:
             seen.add(entry.id)
             no_phone.append(entry)
     sections["no_phone"] = sorted(no_phone, key=lambda e: e.for_children)  # stable: nearest first otherwise
     for name, entries in sections.items():
-        setattr(view, name, entries[:TOWN_PAGE_CARDS])
+        if name in nearby:
+            view.nearby[name] = entries[:TOWN_PAGE_CARDS]
+        else:
+            setattr(view, name, entries[:TOWN_PAGE_CARDS])
         view.totals[name] = len(entries)
     view.shown = _on_page(view)
     view.counts = {"windows": len(view.own)} | {
@@ -425,9 +433,9 @@ def _on_page(view: TownView) -> dict[str, list[Entry]]:
     seen = {e.id for e in view.own}
     no_phone = [e for e in view.no_phone if e.id not in seen]
     seen |= {e.id for e in no_phone}
-    later = ("wide", "elsewhere", "ibasho", "family_groups", "national")
+    later = ("wide", "elsewhere", *view.nearby, "national")
     return {"own": view.own, "no_phone": no_phone} | {
-        name: [e for e in getattr(view, name) if e.id not in seen] for name in later
+        name: [e for e in view.section(name) if e.id not in seen] for name in later
     }
 
 

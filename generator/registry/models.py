@@ -666,10 +666,3 @@ class ToneEntry(Strict):
 
 class ToneFile(Strict):
     words: list[ToneEntry] = Field(min_length=1)
-
-
-LISTING_KINDS: dict[str, type[Listing]] = {
-    "windows": Window,
-    "ibasho": Ibasho,
-    "family-groups": FamilyGroup,
-}

@@ -13,13 +13,12 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from .finder import FinderFile
-from .models import FamilyGroup, Ibasho, Message, MunicipalitiesFile, RegionsFile, Site, ToneFile, Window
+from .kinds import KINDS
+from .models import Message, MunicipalitiesFile, RegionsFile, Site, ToneFile
 from .yasashii import YasashiiFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
-    "window": Window,
-    "ibasho": Ibasho,
-    "family-group": FamilyGroup,
+    **{k.name: k.model for k in KINDS},
     "message": Message,
     "municipalities": MunicipalitiesFile,
     "regions": RegionsFile,
@@ -28,12 +27,10 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "finder": FinderFile,
     "yasashii": YasashiiFile,
 }
-# `new KIND` name → (folder under data/, model)
-KINDS: dict[str, tuple[str, type[BaseModel]]] = {
-    "window": ("windows", Window),
-    "ibasho": ("ibasho", Ibasho),
-    "family-group": ("family-groups", FamilyGroup),
-    "message": ("messages", Message),
+# `new KIND` name → (folder under data/, model, its word in the template's first line)
+TEMPLATES: dict[str, tuple[str, type[BaseModel], str]] = {
+    **{k.name: (k.folder, k.model, k.short) for k in KINDS},
+    "message": ("messages", Message, "メッセージ"),
 }
 
 
@@ -129,15 +126,11 @@ def _comment_out(line: str) -> str:
     return line[: len(line) - len(stripped)] + "# " + stripped
 
 
-TEMPLATE_WORDS = {"window": "相談窓口", "ibasho": "居場所", "family-group": "家族会", "message": "メッセージ"}
-
-
 def template_text(kind: str, id_: str) -> str:
-    folder, model = KINDS[kind]
-    schema = "message" if kind == "message" else kind
+    folder, model, word = TEMPLATES[kind]
     head = [
-        f"# yaml-language-server: $schema=../../schemas/{schema}.schema.json",
-        f"# 新しい{TEMPLATE_WORDS[kind]}の記入用テンプレート。",
+        f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json",
+        f"# 新しい{word}の記入用テンプレート。",
         "# 「必須」の項目をすべて書き、使う「任意」の項目は行頭の # を消して書いてください。",
         f"# 書いたら `python -m generator validate` で確認できます (保存先: data/{folder}/{id_}.yml)。",
         "",

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # for the annotation only
     from .models import TimeSlot
 
-KIND_LABELS = {"windows": "相談窓口", "ibasho": "居場所", "family-groups": "家族会・親の会"}
 DAY_JA = {"mon": "月", "tue": "火", "wed": "水", "thu": "木", "fri": "金", "sat": "土", "sun": "日"}
 WEEK = list(DAY_JA)
 METHOD_JA = {

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from jinja2 import Environment
 
 from ..contribute.import_sheet import column_notes, template_csv, template_xlsx
-from ..contribute.sheet_columns import SHEET_KINDS
-from ..registry.schema import KINDS, template_text
+from ..registry.kinds import KINDS
+from ..registry.schema import TEMPLATES, template_text
 
 FOLDER = "contribute"
 SHEET_NAME = "listings-template"
@@ -22,10 +22,10 @@ def contribute_files(env: Environment) -> dict[str, Callable[[], str | bytes]]:
     """{docs path: how to make it}: made where the pages are rendered (the .xlsx takes openpyxl ~0.3 s)."""
     files: dict[str, Callable[[], str | bytes]] = {}
     templates = []
-    for kind, (_folder, _model, ja) in SHEET_KINDS.items():
+    for kind in (k.name for k in KINDS):
         text = template_text(kind, "your-id")
         files[f"{FOLDER}/template-{kind}.yml"] = lambda text=text: text
-        templates.append((kind, ja, f"template-{kind}.yml", text))
+        templates.append((kind, TEMPLATES[kind][2], f"template-{kind}.yml", text))
     files[f"{FOLDER}/{SHEET_NAME}.csv"] = template_csv
     files[f"{FOLDER}/{SHEET_NAME}.xlsx"] = template_xlsx
     page = functools.partial(
@@ -34,7 +34,6 @@ def contribute_files(env: Environment) -> dict[str, Callable[[], str | bytes]]:
         templates=templates,
         notes=column_notes(),
         sheet=SHEET_NAME,
-        kinds=KINDS,
     )
     files[f"{FOLDER}/templates.md"] = page
     return files

@@ -8,7 +8,8 @@ data-<flag>, audience), so a count here is the count a visitor gets by ticking t
 
 from __future__ import annotations
 
-from ..registry.index import KIND_LABELS, Entry
+from ..registry.index import Entry
+from ..registry.kinds import BY_FOLDER
 from .opening import slot_span
 
 # flag → the card's data attribute value, from the entry (index.Entry decides each)
@@ -84,7 +85,11 @@ def search_shortcuts(entries_by_kind: dict[str, list[Entry]]) -> list[dict]:
     for words, name, value, label in SHORTCUTS:
         # no count for 「いま」: how many are open depends on the visitor's clock, which the list page checks
         links = [
-            {"label": KIND_LABELS[kind], "url": f"{kind}/?{name}={value}#list", "count": None if value == "now" else n}
+            {
+                "label": BY_FOLDER[kind].label,
+                "url": f"{kind}/?{name}={value}#list",
+                "count": None if value == "now" else n,
+            }
             for kind, entries in entries_by_kind.items()
             if (n := count(entries, name, value))
         ]

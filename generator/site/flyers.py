@@ -19,6 +19,7 @@ import segno
 from markupsafe import Markup
 
 from ..registry.index import Entry, Index, TownView
+from ..registry.kinds import NEARBY
 from ..registry.models import Municipality, Region, TimeSlot
 
 # What fits is counted in text lines of the tables' body size (about 5 mm each on paper). Measured in
@@ -153,7 +154,7 @@ def town_flyer(index: Index, view: TownView, base: str, slot_text: SlotText) -> 
     own = view.own
     no_phone = _without(view.no_phone, {e.id for e in own})
     seen = {e.id for e in own + no_phone}
-    nearby = sorted(view.ibasho + view.family_groups, key=lambda e: (e.km_from(town), e.listing.name_kana))
+    nearby = sorted(view.nearby_entries, key=lambda e: (e.km_from(town), e.listing.name_kana))
     candidates = {
         "own": own,
         "no_phone": no_phone,
@@ -194,7 +195,7 @@ def region_flyer(index: Index, region: Region, base: str, slot_text: SlotText) -
     no_phone = [e for e in index.wide_for_region(region) + national if e.no_phone and all(e.accepts(t) for t in towns)]
     no_phone = _without(no_phone, {e.id for e in own})
     seen = {e.id for e in own + no_phone}
-    nearby = [e for kind in ("ibasho", "family-groups") for e in index.in_region(region, kind)]
+    nearby = [e for kind in NEARBY for e in index.in_region(region, kind.folder)]
     nearby.sort(
         key=lambda e: (
             region.municipalities.index(e.listing.municipality) if e.listing.municipality in codes else len(codes),

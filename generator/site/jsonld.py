@@ -16,7 +16,8 @@ import phonenumbers
 from markupsafe import Markup
 
 from ..registry.checks import Registry
-from ..registry.index import KIND_LABELS, Entry
+from ..registry.index import Entry
+from ..registry.kinds import BY_FOLDER
 from ..registry.models import PhoneContact, TimeSlot
 
 GOVERNMENT = ("municipality", "prefecture", "national")
@@ -128,13 +129,13 @@ def listing_jsonld(entry: Entry, site_url: str, registry: Registry) -> dict[str,
     place = _place(entry, registry.site.prefecture)
     points = _contact_points(entry)
     data: dict[str, Any] = {"@context": "https://schema.org"}
-    if entry.kind == "windows" and listing.operator.type in GOVERNMENT:
+    if BY_FOLDER[entry.kind].government_service and listing.operator.type in GOVERNMENT:
         data.update(
             {
                 "@type": "GovernmentService",
                 "name": listing.name,
                 "description": listing.description,
-                "serviceType": KIND_LABELS[entry.kind],
+                "serviceType": BY_FOLDER[entry.kind].label,
                 "provider": {"@type": "GovernmentOrganization", "name": listing.operator.name},
             }
         )

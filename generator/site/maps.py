@@ -30,7 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..registry.index import KIND_LABELS, Entry, Index, PublicPoint, TownView, public_point
+from ..registry.index import Entry, Index, PublicPoint, TownView, public_point
+from ..registry.kinds import BY_FOLDER, FOLDERS, KINDS
 from ..registry.models import Municipality, Region
 from ..registry.vocab import METHOD_JA
 
@@ -42,7 +43,6 @@ GSI_TILES = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
 GSI_TERMS = "https://maps.gsi.go.jp/development/ichiran.html"
 GSI_ATTRIBUTION = f'<a href="{GSI_TERMS}">地理院タイル</a>'
 # One letter per kind on the marker and in the legend, so kinds are not told apart by colour alone.
-KIND_GLYPHS = {"windows": "相", "ibasho": "居", "family-groups": "家"}
 # How to read a marker's position ({town}: the town's name), by `Marker.note_code`.
 NOTES = (
     "",
@@ -140,7 +140,7 @@ def _in_region(region_id: str) -> Callable[[Entry], bool]:
 
 def town_map(index: Index, view: TownView) -> MapView:
     """The listings the town page shows that stand in the town's region (the town in view)."""
-    shown = view.own + view.elsewhere + view.wide + view.ibasho + view.family_groups + view.national
+    shown = view.own + view.elsewhere + view.wide + view.nearby_entries + view.national
     markers, unplaced = _markers(shown, _in_region(view.town.region))
     return MapView(
         f"town-{view.town.code}",
@@ -153,7 +153,7 @@ def town_map(index: Index, view: TownView) -> MapView:
 
 
 def region_map(index: Index, region: Region) -> MapView:
-    entries = [e for kind in KIND_LABELS for e in index.in_region(region, kind)] + index.wide_for_region(region)
+    entries = [e for kind in FOLDERS for e in index.in_region(region, kind)] + index.wide_for_region(region)
     markers, unplaced = _markers(entries, _in_region(region.id))
     area = [index.registry.municipalities[c] for c in region.municipalities]
     return MapView(f"region-{region.id}", f"{region.name}の地図", markers, unplaced, area=area)
@@ -163,7 +163,7 @@ def kind_map(index: Index, kind: str) -> MapView:
     markers, unplaced = _markers(index.entries[kind])
     return MapView(
         kind,
-        f"{KIND_LABELS[kind]}の地図",
+        f"{BY_FOLDER[kind].label}の地図",
         markers,
         unplaced,
         area=list(index.registry.municipalities.values()),
@@ -191,9 +191,7 @@ def _by_region(index: Index, markers: list[Marker]) -> tuple[list[RegionGroup], 
         by_kind = counts[town.region]
         by_kind[m.entry.kind] = by_kind.get(m.entry.kind, 0) + 1
     groups = [
-        RegionGroup(index.registry.regions[rid], {k: c[k] for k in KIND_LABELS if k in c})
-        for rid, c in counts.items()
-        if c
+        RegionGroup(index.registry.regions[rid], {k: c[k] for k in FOLDERS if k in c}) for rid, c in counts.items() if c
     ]
     return groups, rest
 
@@ -201,7 +199,7 @@ def _by_region(index: Index, markers: list[Marker]) -> tuple[list[RegionGroup], 
 def all_maps(index: Index) -> list[MapView]:
     maps = [town_map(index, view) for view in index.towns.values()]
     maps += [region_map(index, region) for region in index.registry.regions.values()]
-    maps += [kind_map(index, kind) for kind in KIND_LABELS]
+    maps += [kind_map(index, kind) for kind in FOLDERS]
     return maps + [all_map(index)]
 
 
@@ -240,7 +238,7 @@ def map_data(view: MapView, methods: dict[str, str]) -> dict:
     into `notes`, where {town} stands for the town's name), then lat and lon — left out when the marker
     stands on its town's point, which the town's row gives.
     """
-    kinds = list(KIND_LABELS)
+    kinds = list(FOLDERS)
     method_index = {m: i for i, m in enumerate(methods)}
     towns: dict[str, int] = {}
     town_rows = []
@@ -268,7 +266,7 @@ def map_data(view: MapView, methods: dict[str, str]) -> dict:
         "view": view.bounds,
         "focus": {"name": view.focus.name, "lat": view.focus.lat, "lon": view.focus.lon} if view.focus else None,
         "tiles": tiles_config(),
-        "kinds": [[k, KIND_LABELS[k], KIND_GLYPHS[k]] for k in kinds],
+        "kinds": [[k.folder, k.label, k.glyph] for k in KINDS],
         "methods": list(methods.values()),
         "notes": list(NOTES),
         "towns": town_rows,
@@ -292,5 +290,4 @@ def template_globals(index: Index) -> dict:
         "region_map": lambda region: region_map(index, region),
         "kind_map": lambda kind: kind_map(index, kind),
         "all_map": lambda: all_map(index),
-        "KIND_GLYPHS": KIND_GLYPHS,
     }

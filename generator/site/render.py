@@ -27,7 +27,8 @@ from ..contribute.reminders import due_groups, facts
 from ..contribute.verify import verify_links
 from ..registry import yasashii
 from ..registry.finder import result_url
-from ..registry.index import KIND_LABELS, Entry, Index, region_calendar_path
+from ..registry.index import Entry, Index, region_calendar_path
+from ..registry.kinds import BY_FOLDER, FOLDERS, KINDS
 from ..registry.models import PhoneContact, SourceRef
 from ..registry.parallel import fork_map
 from ..registry.vocab import (
@@ -138,7 +139,8 @@ def environment(index: Index, site_url: str = "") -> Environment:
         date_ja=date_ja,
         month_ja=month_ja,
         via_credit=via_credit,
-    )
+        kind_list=lambda kinds, sep="・": sep.join(k.short for k in kinds),
+    )  # 相談窓口・居場所・家族会
     site = index.registry.site
     hours: dict[tuple[str, str], str] = {}  # a card appears on many pages; its hours data is made once
 
@@ -170,8 +172,10 @@ def environment(index: Index, site_url: str = "") -> Environment:
         RESERVATION_JA=RESERVATION_JA,
         OPERATOR_JA=OPERATOR_JA,
         FORMAT_JA=FORMAT_JA,
-        KIND_LABELS=KIND_LABELS,
         FLAG_JA=FLAG_JA,
+        KINDS=KINDS,
+        KIND=BY_FOLDER,
+        FOLDERS=FOLDERS,
         months_since=lambda d: months_since(d, index.today),
         no_phone_words=no_phone_words,
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
@@ -262,7 +266,7 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("regions/index.md", "regions.md.j2")
     for region in reg.regions.values():
         page(f"regions/{region.id}.md", "region.md.j2", region=region)
-    for kind in KIND_LABELS:
+    for kind in FOLDERS:
         page(f"{kind}/index.md", "list.md.j2", kind=kind, entries=index.entries[kind])
         for entry in index.entries[kind]:
             page(f"{kind}/{entry.id}.md", "listing.md.j2", entry=entry, listing=entry.listing, kind=kind)

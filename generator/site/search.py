@@ -43,7 +43,8 @@ from pathlib import Path
 
 import yaml
 
-from ..registry.index import KIND_LABELS, Index
+from ..registry.index import Index
+from ..registry.kinds import BY_FOLDER
 from ..registry.vocab import METHOD_JA
 from .render import page_url
 
@@ -228,7 +229,7 @@ def collect_docs(index: Index, pages: dict[str, str], docs_dir: Path | None) -> 
             doc.kind, doc.names, doc.exact = "地域", [region.kana], [region.kana]
         elif path.startswith("messages/"):
             doc.kind = "メッセージ"
-        elif path.endswith("/index.md") and path.split("/")[0] in KIND_LABELS:
+        elif path.endswith("/index.md") and path.split("/")[0] in BY_FOLDER:
             doc.kind = "一覧"
         docs.append(doc)
     return docs
