@@ -27,6 +27,7 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 from generator.engine.harden import UnpinnedScript, add_csp  # noqa: E402
 from generator.engine.pipeline import base_url, pages_then_published, plan_site, published_files  # noqa: E402
 from generator.publish.export import move_files, write_files  # noqa: E402
+from generator.registry import urls  # noqa: E402
 from generator.registry.furigana import Furigana  # noqa: E402
 from generator.registry.index import Index  # noqa: E402
 from generator.registry.parallel import Streamed, can_fork, stay_on_this_core  # noqa: E402
@@ -261,6 +262,11 @@ def on_serve(server, config, builder):
     for folder in ("data", "generator"):
         server.watch(str(ROOT / folder))
     return server
+
+
+def on_env(env, config, files):
+    env.globals["urls"] = urls  # the theme's own pages (404) link by the one URL rule too
+    return env
 
 
 def on_post_page(output, page, config):

@@ -37,9 +37,10 @@ from xml.sax.saxutils import escape
 from pydantic import BaseModel, Field
 
 from ..contribute import sheet
+from ..registry import urls
 from ..registry.index import API, KIND_LABELS, Entry, Index, public_point, region_calendar_path
 from ..registry.models import FamilyGroup, Ibasho, Listing, Message, Method, Municipality, Region, Strict, Window
-from ..site.render import _depth, environment, page_url
+from ..site.render import environment
 from . import hsds
 from .ical import listing_feed, region_entries, region_feed
 
@@ -263,7 +264,7 @@ class Exporter:
                     **town.model_dump(),
                     "region_name": region.name,
                     "health_office": region.health_office.name if town.code in region.health_office.covers else None,
-                    "page": f"{self.url}municipalities/{town.code}/",
+                    "page": f"{self.url}{urls.town(town.code)}",
                 }
             )
         return MunicipalitiesFile(about=self.about("municipalities", "市町村"), municipalities=records)
@@ -274,7 +275,7 @@ class Exporter:
             regions=[
                 {
                     **r.model_dump(),
-                    "page": f"{self.url}regions/{r.id}/",
+                    "page": f"{self.url}{urls.region(r.id)}",
                     "calendar": f"{self.url}{region_calendar_path(r)}",
                 }
                 for r in self.reg.regions.values()
@@ -381,30 +382,30 @@ def page_lastmod(index: Index) -> dict[str, dt.date]:
         "person.md",
         "family.md",
         "supporters.md",
-        "municipalities/index.md",
-        "regions/index.md",
+        urls.towns() + "index.md",
+        urls.regions() + "index.md",
         "status/index.md",
         "open-data.md",
     ):
         out[path] = everything
     for kind, entries in index.entries.items():
-        out[f"{kind}/index.md"] = newest(entries)
+        out[urls.kind_list(kind) + "index.md"] = newest(entries)
         for entry in entries:
-            out[f"{kind}/{entry.id}.md"] = entry.listing.last_verified
+            out[urls.page_path(entry.url)] = entry.listing.last_verified
     for code, view in index.towns.items():
-        out[f"municipalities/{code}.md"] = newest(
+        out[urls.page_path(urls.town(code))] = newest(
             view.own + view.wide + view.national + view.elsewhere + view.ibasho + view.family_groups
         )
     for region in index.registry.regions.values():
         shown = [e for kind in index.entries for e in index.in_region(region, kind)] + index.wide_for_region(region)
-        out[f"regions/{region.id}.md"] = newest(shown)
+        out[urls.page_path(urls.region(region.id))] = newest(shown)
     return {path: date for path, date in out.items() if date is not None}
 
 
 def sitemap(site_url: str, page_paths: Iterable[str], lastmod: dict[str, dt.date]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     pages = {p for p in page_paths if p.endswith(".md")}  # not map data, search shards or downloads
-    for url, path in sorted((page_url(p), p) for p in pages):
+    for url, path in sorted((urls.page_url(p), p) for p in pages):
         lines.append(
             f"  <url><loc>{escape(site_url + url)}</loc>"
             + (f"<lastmod>{lastmod[path].isoformat()}</lastmod>" if path in lastmod else "")
@@ -537,7 +538,7 @@ def open_data_pages(index: Index, site_url: str) -> dict[str, str]:
     hsds_tables = [(hsds.resources()[t]["path"], t, hsds.TABLE_JA[t]) for t in hsds.TABLES]
     calendars = [e for e in index.all_entries if e.calendar_path]
     text = env.get_template("open-data.md.j2").render(
-        root="../" * _depth(path),
+        root="../" * urls.depth(path),
         path=path,
         api=API,
         licence_url=licence_url(index.registry.site.license),

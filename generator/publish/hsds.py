@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..contribute.sheet_columns import neutralise
+from ..registry import urls
 from ..registry.index import Entry, Index
 from ..registry.models import Listing, TimeSlot
 from ..registry.vocab import ACCEPTS_JA, AUDIENCE_JA, METHOD_JA, OPERATOR_JA, RESERVATION_JA, slot_ja
@@ -261,10 +262,10 @@ def build_tables(index: Index, site_url: str) -> dict[str, list[dict[str, Any]]]
                 name, uri = prefecture, None
             elif area in reg.municipalities:
                 name = f"{prefecture}{reg.municipalities[area].name}"
-                uri = f"{site_url}municipalities/{area}/" if site_url else None
+                uri = f"{site_url}{urls.town(area)}" if site_url else None
             else:
                 name = reg.regions[area].name
-                uri = f"{site_url}regions/{area}/" if site_url else None
+                uri = f"{site_url}{urls.region(area)}" if site_url else None
             tables["service_area"].append(
                 {"id": ids("service_area", f"{key}/{area}"), "service_id": sid, "name": name, "uri": uri}
             )

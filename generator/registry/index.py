@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from . import urls
 from .checks import STALE_AFTER_DAYS, Registry, distance_km
 from .models import Listing, Municipality, Region, TimeSlot, Window
 from .vocab import KIND_LABELS
@@ -68,7 +69,7 @@ class Entry:
 
     @property
     def url(self) -> str:
-        return f"{self.kind}/{self.listing.id}/"
+        return urls.listing(self.kind, self.listing.id)
 
     @property
     def calendar_path(self) -> str | None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 # name → pattern; the only place an address's shape is written
 ROUTES = {
+    "towns": "municipalities/",
+    "regions": "regions/",
+    "flyers": "flyers/",
     "list": "{kind}/",
     "listing": "{kind}/{id}/",
     "town": "municipalities/{code}/",
@@ -18,6 +21,19 @@ ROUTES = {
     "region_flyer": "flyers/regions/{id}/",
     "town_pack": "contribute/towns/{code}/",
 }
+
+
+def towns() -> str:
+    """The list of every town (市町村からさがす)."""
+    return ROUTES["towns"]
+
+
+def regions() -> str:
+    return ROUTES["regions"]
+
+
+def flyers() -> str:
+    return ROUTES["flyers"]
 
 
 def kind_list(kind: str) -> str:
@@ -46,6 +62,11 @@ def region_flyer(id: str) -> str:
 
 def town_pack(code: str) -> str:
     return ROUTES["town_pack"].format(code=code)
+
+
+def feed(page: str) -> str:
+    """The Atom feed beside a page (changes/, a town, a region): changes/ → changes/feed.xml."""
+    return page + "feed.xml"
 
 
 def page_url(path: str) -> str:

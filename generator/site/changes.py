@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from ..registry import urls
 from ..registry.index import Entry, Index
 
 VERB_JA = {"checked": "出典で情報を確認", "changed": "内容を更新", "confirmed": "変更なしを確認", "closed": "掲載を終了"}
@@ -103,16 +104,16 @@ def atom(title: str, feed_path: str, page_path: str, events: list[Event], site_u
 
 def feed_files(index: Index, site_url: str) -> dict[str, bytes]:
     site = index.registry.site
-    files = {"changes/feed.xml": atom(f"{site.title}: 更新のお知らせ", "changes/feed.xml", "changes/",
-                                      all_events(index), site_url, site.title)}
+    files = {urls.feed("changes/"): atom(f"{site.title}: 更新のお知らせ", urls.feed("changes/"), "changes/",
+                                         all_events(index), site_url, site.title)}
     for town in index.registry.municipalities.values():
-        files[f"municipalities/{town.code}/feed.xml"] = atom(
-            f"{site.title}: {town.name}の更新", f"municipalities/{town.code}/feed.xml", f"municipalities/{town.code}/",
-            all_events(index, for_town(town.code, town.region)), site_url, site.title)
+        page = urls.town(town.code)
+        files[urls.feed(page)] = atom(f"{site.title}: {town.name}の更新", urls.feed(page), page,
+                                      all_events(index, for_town(town.code, town.region)), site_url, site.title)
     for region in index.registry.regions.values():
-        files[f"regions/{region.id}/feed.xml"] = atom(
-            f"{site.title}: {region.name}の更新", f"regions/{region.id}/feed.xml", f"regions/{region.id}/",
-            all_events(index, for_region(index, region.id)), site_url, site.title)
+        page = urls.region(region.id)
+        files[urls.feed(page)] = atom(f"{site.title}: {region.name}の更新", urls.feed(page), page,
+                                      all_events(index, for_region(index, region.id)), site_url, site.title)
     return files
 
 

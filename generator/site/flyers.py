@@ -18,6 +18,7 @@ from typing import Callable
 import segno
 from markupsafe import Markup
 
+from ..registry import urls
 from ..registry.index import Entry, Index, TownView
 from ..registry.models import Municipality, Region, TimeSlot
 
@@ -152,8 +153,8 @@ def town_flyer(index: Index, view: TownView, base: str, slot_text: SlotText) -> 
     nearby = sorted(view.ibasho + view.family_groups, key=lambda e: (e.km_from(town), e.listing.name_kana))
     candidates = {"own": own, "no_phone": no_phone, "wide": _without(view.wide, seen),
                   "nearby": _without(nearby, seen), "national": _without(view.national, seen)}
-    page = f"municipalities/{town.code}/"
-    return Flyer(path=f"flyers/{town.code}.md", name=town.name, region=view.region, page=page, url=base + page,
+    page = urls.town(town.code)
+    return Flyer(path=urls.page_path(urls.town_flyer(town.code)), name=town.name, region=view.region, page=page, url=base + page,
                  qr=qr_svg(base + page, f"{town.name}のページ ({base + page})"),
                  sections=allocate(candidates, slot_text, LINES_TOTAL - (TOWN_HALL_LINES if town.town_hall else 0)),
                  town=town, health_office=view.health_office, printed=index.today)
@@ -178,8 +179,8 @@ def region_flyer(index: Index, region: Region, base: str, slot_text: SlotText) -
                                if e.listing.municipality in codes else len(codes), e.listing.name_kana))
     candidates = {"own": own, "no_phone": no_phone, "wide": _without(index.wide_for_region(region), seen),
                   "nearby": _without(nearby, seen), "national": _without(national, seen)}
-    page = f"regions/{region.id}/"
-    return Flyer(path=f"flyers/regions/{region.id}.md", name=region.name, region=region, page=page,
+    page = urls.region(region.id)
+    return Flyer(path=urls.page_path(urls.region_flyer(region.id)), name=region.name, region=region, page=page,
                  url=base + page, qr=qr_svg(base + page, f"{region.name}のページ ({base + page})"),
                  sections=allocate(candidates, slot_text), towns=towns, printed=index.today)
 
@@ -194,9 +195,9 @@ def build_flyers(index: Index, slot_text: SlotText, base: str) -> list[Flyer]:
 def flyer_makers(index: Index, slot_text: SlotText, base: str) -> list[tuple[str, Callable[[], Flyer]]]:
     """(docs path, function making the flyer) for each flyer, in `build_flyers` order: a renderer on several
     cores makes each flyer (and its QR code, the costly part) where its page is rendered."""
-    towns = [(f"flyers/{view.town.code}.md", functools.partial(town_flyer, index, view, base, slot_text))
+    towns = [(urls.page_path(urls.town_flyer(view.town.code)), functools.partial(town_flyer, index, view, base, slot_text))
              for view in index.towns.values()]
-    return towns + [(f"flyers/regions/{region.id}.md", functools.partial(region_flyer, index, region, base, slot_text))
+    return towns + [(urls.page_path(urls.region_flyer(region.id)), functools.partial(region_flyer, index, region, base, slot_text))
                     for region in index.registry.regions.values()]
 
 

@@ -27,7 +27,6 @@ from ..contribute.reminders import due_groups, facts
 from ..contribute.verify import verify_links
 from .changes import FEED_LIMIT, VERB_JA, all_events, freshness
 from .contribute_pages import contribute_files
-from .packs import FOLDER as PACKS
 from .packs import pack_entries, pack_files, sheet_name
 from .flyers import PHONES_PER_ROW, flyer_makers, no_phone_ways, opening_slots
 from ..registry.index import KIND_LABELS, Entry, Index, region_calendar_path
@@ -36,11 +35,12 @@ from .maps import template_globals as map_globals
 from .filters import count as filter_count, fits as filter_fits, search_shortcuts, wider as filter_wider
 from ..registry.finder import result_url
 from ..registry.models import PhoneContact, SourceRef
+from .search import town_choices
 from .opening import CALENDAR_JS, calendar_js, hours_attr
 from ..registry.parallel import fork_map
 from ..registry.vocab import (ACCEPTS_JA, AUDIENCE_JA, FLAG_JA, FORMAT_JA, LEVEL_JA, METHOD_JA, OPERATOR_JA, RESERVATION_JA,
                     date_ja, days_ja, month_ja, months_since, slot_ja)
-from ..registry import yasashii
+from ..registry import urls, yasashii
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -122,7 +122,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
                       for name in ("method", "flag", "audience")})
     env.globals.update(search_shortcuts=lambda: search_shortcuts(index.entries))
     env.globals.update(
-        site=site, index=index, reg=index.registry, today=index.today,
+        site=site, index=index, reg=index.registry, today=index.today, urls=urls, town_choices=town_choices,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
         RESERVATION_JA=RESERVATION_JA, OPERATOR_JA=OPERATOR_JA, FORMAT_JA=FORMAT_JA, KIND_LABELS=KIND_LABELS, FLAG_JA=FLAG_JA,
         months_since=lambda d: months_since(d, index.today), no_phone_words=no_phone_words,
@@ -139,19 +139,6 @@ def environment(index: Index, site_url: str = "") -> Environment:
     env.globals.update(map_globals(index))
     env.globals.update(YASASHII=yasashii.switch_map(list(index.registry.municipalities)) if index.registry.yasashii else {})
     return env
-
-
-def page_url(path: str) -> str:
-    """Docs-relative Markdown path → site-relative URL (use_directory_urls): a/b.md → a/b/, a/index.md → a/."""
-    stem = path[:-3]
-    if stem == "index":
-        return ""
-    return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
-
-
-def _depth(path: str) -> int:
-    """How many folders deep the page's URL is: the number of ../ back to the site root."""
-    return page_url(path).count("/")
 
 
 Job = tuple[str, str | None, Callable[[], dict]]  # docs path, template (None: the text as is), its context
@@ -175,7 +162,7 @@ class PagePlan:
         path, template, context = job
         if template is None:
             return context()["text"]
-        return self.env.get_template(template).render(root="../" * _depth(path), path=path, **context())
+        return self.env.get_template(template).render(root="../" * urls.depth(path), path=path, **context())
 
     def render_each(self) -> Iterator[tuple[str, str | bytes]]:
         """(path, text) one page after another, here."""
@@ -204,18 +191,18 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("index.md", "home.md.j2")
     for audience, path in (("person", "person.md"), ("family", "family.md"), ("supporter", "supporters.md")):
         page(path, "door.md.j2", audience=audience)
-    page("municipalities/index.md", "municipalities.md.j2")
+    page(urls.towns() + "index.md", "municipalities.md.j2")
     for code, view in index.towns.items():
-        page(f"municipalities/{code}.md", "town.md.j2", view=view)
-    page("regions/index.md", "regions.md.j2")
+        page(urls.page_path(urls.town(code)), "town.md.j2", view=view)
+    page(urls.regions() + "index.md", "regions.md.j2")
     for region in reg.regions.values():
-        page(f"regions/{region.id}.md", "region.md.j2", region=region)
+        page(urls.page_path(urls.region(region.id)), "region.md.j2", region=region)
     for kind in KIND_LABELS:
-        page(f"{kind}/index.md", "list.md.j2", kind=kind, entries=index.entries[kind])
+        page(urls.kind_list(kind) + "index.md", "list.md.j2", kind=kind, entries=index.entries[kind])
         for entry in index.entries[kind]:
-            page(f"{kind}/{entry.id}.md", "listing.md.j2", entry=entry, listing=entry.listing, kind=kind)
+            page(urls.page_path(entry.url), "listing.md.j2", entry=entry, listing=entry.listing, kind=kind)
     for entry in index.closed:
-        page(f"{entry.kind}/{entry.id}.md", "listing.md.j2", entry=entry, listing=entry.listing, kind=entry.kind)
+        page(urls.page_path(entry.url), "listing.md.j2", entry=entry, listing=entry.listing, kind=entry.kind)
     for path, make in contribute_files(environment(index)).items():
         jobs.append((path, None, lambda make=make: {"text": make()}))
     page("about.md", "about.md.j2")  # with the contact from data/site.yml
@@ -226,7 +213,7 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("changes/index.md", "changes.md.j2")
     # Verification packs: a printable 確認票 and a pre-filled sheet per town, for its staff (out of search)
     for code, town in reg.municipalities.items():
-        page(f"{PACKS}/{code}.md", "town_pack.md.j2", town=town, entries=pack_entries(index, code), sheet=sheet_name(code),
+        page(urls.page_path(urls.town_pack(code)), "town_pack.md.j2", town=town, entries=pack_entries(index, code), sheet=sheet_name(code),
              site_url=site_url)
     for path, make in pack_files(index, site_url).items():
         jobs.append((path, None, lambda make=make: {"text": make()}))
@@ -243,7 +230,7 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     if reg.yasashii is not None:  # やさしい日本語 pages (generator/registry/yasashii.py)
         yasashii.plan(page, index)
     # Flyers: one A4 sheet per town and per region (generator/site/flyers.py decides what fits)
-    page("flyers/index.md", "flyers.md.j2")
+    page(urls.flyers() + "index.md", "flyers.md.j2")
     for path, make_flyer in flyer_makers(index, slot_ja, site_url):
         jobs.append((path, "flyer.md.j2", lambda make=make_flyer: {
             "flyer": make(), "no_phone_ways": no_phone_ways, "opening_slots": opening_slots,
