@@ -25,11 +25,10 @@ FLAGS = {
 
 
 def matches(entry: Entry, name: str, value: str) -> bool:
-    listing = entry.listing
     if name == "method":
-        return value in listing.methods
+        return value in entry.listing.methods
     if name == "audience":
-        return value in listing.audience or "anyone" in listing.audience
+        return value in entry.audiences  # a listing for anyone (どなたでも) names every audience
     return FLAGS[value](entry)
 
 
