@@ -38,6 +38,7 @@ from pydantic import BaseModel, Field
 
 from ..contribute import sheet
 from ..registry import urls
+from ..registry.checks import STALE_JA
 from ..registry.index import API, KIND_LABELS, Entry, Index, public_point, region_calendar_path
 from ..registry.models import FamilyGroup, Ibasho, Listing, Message, Method, Municipality, Region, Strict, Window
 from ..site.render import environment
@@ -87,7 +88,7 @@ class ListingDerived(Strict):
     calendar: str | None = Field(description="開催日のカレンダー (.ics)。開催日があるときだけ")
     no_phone: bool = Field(description="電話をかけずに相談できる方法があるか")
     free: bool = Field(description="無料と書かれているか")
-    stale: bool = Field(description="情報確認日から1年以上たっているか")
+    stale: bool = Field(description=f"情報確認日から{STALE_JA}以上たっているか")
 
 
 class WindowRecord(Window):

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import get_args
 
 from . import urls
-from .checks import STALE_AFTER_DAYS, Registry, distance_km
+from .checks import Registry, distance_km, is_stale
 from .models import Audience, Listing, Municipality, Region, TimeSlot, Window
 from .vocab import KIND_LABELS
 
@@ -320,7 +320,7 @@ def build_index(reg: Registry, today: dt.date | None = None) -> Index:
     for kind, listing in reg.all_listings():
         town = reg.municipalities.get(listing.municipality or "")
         region = reg.regions.get(town.region) if town else None
-        stale = (today - listing.checked_on).days > STALE_AFTER_DAYS
+        stale = is_stale(listing, today)
         # A closed listing keeps its page (printed QR codes point at it) but leaves every list and map.
         bucket = index.closed if listing.closed else index.entries.setdefault(kind, [])
         regions = _regions(listing, reg)

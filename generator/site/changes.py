@@ -4,7 +4,7 @@
 No git history and no build clock: the same data gives the same bytes. Events per listing:
 - 出典で確認 at `last_verified` (the facts as a source showed them; a listing's first appearance too),
 - 内容を更新 at `last_changed`, 変更なしを確認 at `last_confirmed`, 掲載を終了 at `closed.date`.
-Freshness figures for /status/ (share confirmed within 12 months, per town) live here too.
+Freshness figures for /status/ (share confirmed within checks.STALE_AFTER_DAYS, per town) live here too.
 """
 
 from __future__ import annotations
@@ -132,8 +132,8 @@ class Freshness:
 
 
 def freshness(index: Index) -> tuple[Freshness, list[Freshness]]:
-    """Total and per town (listings located in the town), the share checked within 12 months."""
-    entries = index.all_entries  # `Entry.stale` is the one rule (index.build_index): checked_on, 12 months
+    """Total and per town (listings located in the town), the share checked within the freshness period."""
+    entries = index.all_entries  # `Entry.stale` is the one rule (checks.is_stale)
     total = Freshness("すべて", None, sum(not e.stale for e in entries), len(entries))
     towns = []
     for code, town in index.registry.municipalities.items():

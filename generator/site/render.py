@@ -39,7 +39,8 @@ from .search import town_choices
 from .opening import CALENDAR_JS, calendar_js, hours_attr
 from ..registry.parallel import fork_map
 from ..registry.vocab import (ACCEPTS_JA, AUDIENCE_JA, FLAG_JA, FORMAT_JA, LEVEL_JA, METHOD_JA, OPERATOR_JA, RESERVATION_JA,
-                    date_ja, days_ja, month_ja, months_since, slot_ja)
+                    age_ja, cost_ja, date_ja, days_ja, month_ja, months_since, slot_ja)
+from ..registry.checks import STALE_JA, STALE_MONTHS_JA
 from ..registry import urls, yasashii
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -105,7 +106,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
                       bytecode_cache=_BYTECODE, comment_start_string="{##", comment_end_string="##}",
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
-                       date_ja=date_ja, month_ja=month_ja, via_credit=via_credit)
+                       date_ja=date_ja, month_ja=month_ja, via_credit=via_credit, cost_ja=cost_ja)
     site = index.registry.site
     hours: dict[tuple[str, str], str] = {}  # a card appears on many pages; its hours data is made once
 
@@ -125,7 +126,8 @@ def environment(index: Index, site_url: str = "") -> Environment:
         site=site, index=index, reg=index.registry, today=index.today, urls=urls, town_choices=town_choices,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
         RESERVATION_JA=RESERVATION_JA, OPERATOR_JA=OPERATOR_JA, FORMAT_JA=FORMAT_JA, KIND_LABELS=KIND_LABELS, FLAG_JA=FLAG_JA,
-        months_since=lambda d: months_since(d, index.today), no_phone_words=no_phone_words,
+        no_phone_words=no_phone_words, STALE_JA=STALE_JA, STALE_MONTHS_JA=STALE_MONTHS_JA,
+        checked_ago=lambda entry: age_ja(months_since(entry.listing.checked_on, index.today)),  # 「15か月」「3年」
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
         jsonld=lambda entry: script_tag(listing_jsonld(entry, site_url, index.registry)),
