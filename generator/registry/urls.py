@@ -2,8 +2,11 @@
 and without a leading slash (templates put `root` before it; feeds and open data put the site's URL before it).
 These addresses are permanent (../PRODUCT.md: printed QR codes point at them): a change here needs a redirect.
 
-Python calls the functions; templates use the same functions (render registers them as globals); JavaScript reads
-`ROUTES`, written once into the page data, so search.js and hub.js build no address by hand.
+Python calls the functions; templates use the same functions (render registers the module as the global `urls`:
+`{{ root }}{{ urls.town(town.code) }}`; the MkDocs hook does the same for the theme's 404 page). JavaScript reads
+the pattern it needs from the page's data (the town finder's `data-route` is `ROUTES["town"]`) or gets finished
+addresses (search results, map points), so search.js and hub.js build no address by hand. tests/test_urls.py
+finds any address spelt elsewhere.
 """
 
 from __future__ import annotations
