@@ -8,6 +8,8 @@ data-<flag>, audience), so a count here is the count a visitor gets by ticking t
 
 from __future__ import annotations
 
+from markupsafe import Markup, escape
+
 from ..registry.index import KIND_LABELS, Entry
 from .opening import slot_span
 
@@ -22,6 +24,20 @@ FLAGS = {
     "weekend": lambda e: e.weekend,
     "now": lambda e: any(slot_span(s) for s in e.slots),  # has hours to check; whether open now, hub.js tells
 }
+
+
+CARD_FLAGS = ("anonymous", "family-only", "free", "nophone", "weekday", "evening", "weekend")  # "now": hub.js's clock
+
+
+def card_data(entry: Entry) -> Markup:
+    """A card's data attributes, which hub.js's list filters read: the same values `matches()` tests, so a list
+    filtered in the browser shows what the counts here say. Who may use it and where it is come from
+    Entry.open_to and Entry.regions; hub.js only looks a town or region up in them."""
+    values = {"kind": entry.kind, "methods": " ".join(entry.listing.methods)}
+    values |= {flag: "1" if FLAGS[flag](entry) else "0" for flag in CARD_FLAGS}
+    values |= {"audience": " ".join(entry.audiences), "open-to": " ".join(entry.open_to),
+               "regions": " ".join(entry.regions)}
+    return Markup(" ".join(f'data-{name}="{escape(value)}"' for name, value in values.items()))
 
 
 def matches(entry: Entry, name: str, value: str) -> bool:

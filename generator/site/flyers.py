@@ -154,7 +154,8 @@ def town_flyer(index: Index, view: TownView, base: str, slot_text: SlotText) -> 
     candidates = {"own": own, "no_phone": no_phone, "wide": _without(view.wide, seen),
                   "nearby": _without(nearby, seen), "national": _without(view.national, seen)}
     page = urls.town(town.code)
-    return Flyer(path=urls.page_path(urls.town_flyer(town.code)), name=town.name, region=view.region, page=page, url=base + page,
+    return Flyer(path=urls.page_path(urls.town_flyer(town.code)), name=town.name, region=view.region, page=page,
+                 url=base + page,
                  qr=qr_svg(base + page, f"{town.name}のページ ({base + page})"),
                  sections=allocate(candidates, slot_text, LINES_TOTAL - (TOWN_HALL_LINES if town.town_hall else 0)),
                  town=town, health_office=view.health_office, printed=index.today)
@@ -195,9 +196,10 @@ def build_flyers(index: Index, slot_text: SlotText, base: str) -> list[Flyer]:
 def flyer_makers(index: Index, slot_text: SlotText, base: str) -> list[tuple[str, Callable[[], Flyer]]]:
     """(docs path, function making the flyer) for each flyer, in `build_flyers` order: a renderer on several
     cores makes each flyer (and its QR code, the costly part) where its page is rendered."""
-    towns = [(urls.page_path(urls.town_flyer(view.town.code)), functools.partial(town_flyer, index, view, base, slot_text))
-             for view in index.towns.values()]
-    return towns + [(urls.page_path(urls.region_flyer(region.id)), functools.partial(region_flyer, index, region, base, slot_text))
+    towns = [(urls.page_path(urls.town_flyer(view.town.code)),
+              functools.partial(town_flyer, index, view, base, slot_text)) for view in index.towns.values()]
+    return towns + [(urls.page_path(urls.region_flyer(region.id)),
+                     functools.partial(region_flyer, index, region, base, slot_text))
                     for region in index.registry.regions.values()]
 
 

@@ -32,7 +32,7 @@ from .flyers import PHONES_PER_ROW, flyer_makers, no_phone_ways, opening_slots
 from ..registry.index import KIND_LABELS, Entry, Index, region_calendar_path
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
-from .filters import count as filter_count, fits as filter_fits, search_shortcuts, wider as filter_wider
+from .filters import card_data, count as filter_count, fits as filter_fits, search_shortcuts, wider as filter_wider
 from ..registry.finder import result_url
 from ..registry.models import PhoneContact, SourceRef
 from .search import town_choices
@@ -106,7 +106,8 @@ def environment(index: Index, site_url: str = "") -> Environment:
                       bytecode_cache=_BYTECODE, comment_start_string="{##", comment_end_string="##}",
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(md=md, paragraphs=paragraphs, slot_ja=slot_ja, days_ja=days_ja, tel_uri=tel_uri,
-                       date_ja=date_ja, month_ja=month_ja, via_credit=via_credit, cost_ja=cost_ja)
+                       date_ja=date_ja, month_ja=month_ja, via_credit=via_credit, cost_ja=cost_ja,
+                       card_data=card_data)
     site = index.registry.site
     hours: dict[tuple[str, str], str] = {}  # a card appears on many pages; its hours data is made once
 
@@ -215,8 +216,8 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("changes/index.md", "changes.md.j2")
     # Verification packs: a printable 確認票 and a pre-filled sheet per town, for its staff (out of search)
     for code, town in reg.municipalities.items():
-        page(urls.page_path(urls.town_pack(code)), "town_pack.md.j2", town=town, entries=pack_entries(index, code), sheet=sheet_name(code),
-             site_url=site_url)
+        page(urls.page_path(urls.town_pack(code)), "town_pack.md.j2", town=town, entries=pack_entries(index, code),
+             sheet=sheet_name(code), site_url=site_url)
     for path, make in pack_files(index, site_url).items():
         jobs.append((path, None, lambda make=make: {"text": make()}))
     page("map/index.md", "map.md.j2")
