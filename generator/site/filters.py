@@ -11,6 +11,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..registry.index import KIND_LABELS, Entry
+from ..registry.vocab import FLAG_JA
 from .opening import slot_span
 
 # flag → the card's data attribute value, from the entry (index.Entry decides each)
@@ -26,6 +27,9 @@ FLAGS = {
 }
 
 
+# the list pages' boxes (list.md.j2) and the finder's offers (render.FILTER_JA) say the flags in these words
+CONDITION_JA = FLAG_JA | {"free": "無料"}
+TIME_JA = {"now": "いま相談できる", "weekday": "平日", "evening": "夜 (18時以降)", "weekend": "土日"}
 CARD_FLAGS = ("anonymous", "family-only", "free", "nophone", "weekday", "evening", "weekend")  # "now": hub.js's clock
 
 

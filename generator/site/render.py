@@ -32,7 +32,7 @@ from .flyers import PHONES_PER_ROW, flyer_makers, no_phone_ways, opening_slots
 from ..registry.index import KIND_LABELS, Entry, Index, region_calendar_path
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
-from .filters import card_data, count as filter_count, fits as filter_fits, search_shortcuts, wider as filter_wider
+from .filters import CONDITION_JA, TIME_JA, card_data, count as filter_count, fits as filter_fits, search_shortcuts, wider as filter_wider
 from ..registry.finder import result_url
 from ..registry.models import PhoneContact, SourceRef
 from .search import town_choices
@@ -127,7 +127,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
         site=site, index=index, reg=index.registry, today=index.today, urls=urls, town_choices=town_choices,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
         RESERVATION_JA=RESERVATION_JA, OPERATOR_JA=OPERATOR_JA, FORMAT_JA=FORMAT_JA, KIND_LABELS=KIND_LABELS, FLAG_JA=FLAG_JA,
-        no_phone_words=no_phone_words, STALE_JA=STALE_JA, STALE_MONTHS_JA=STALE_MONTHS_JA,
+        no_phone_words=no_phone_words, CONDITION_JA=CONDITION_JA, TIME_JA=TIME_JA, STALE_JA=STALE_JA, STALE_MONTHS_JA=STALE_MONTHS_JA,
         checked_ago=lambda entry: age_ja(months_since(entry.listing.checked_on, index.today)),  # 「15か月」「3年」
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
@@ -241,8 +241,7 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     return PagePlan(env, jobs)
 
 
-FILTER_JA = {"method": METHOD_JA, "audience": AUDIENCE_JA,
-             "flag": FLAG_JA | {"free": "無料", "weekday": "平日", "evening": "夜 (18時以降)", "weekend": "土日"}}
+FILTER_JA = {"method": METHOD_JA, "audience": AUDIENCE_JA, "flag": CONDITION_JA | TIME_JA}
 
 
 def finder_result(index: Index, result, results: list) -> dict:
