@@ -61,6 +61,9 @@ FLAG_JA = {
     "anonymous": "名前を言わなくてよい",
     "family-only": "ご家族だけの相談ができる",
 }
+# a listing page's answers to 名前を言わずに / ご家族だけで (None: the source does not say)
+ANONYMOUS_JA = {True: "名前を言わずに相談できます", False: "名前を伝える必要があります", None: "記載がありません"}
+FAMILY_ONLY_JA = {True: "ご家族だけの相談もできます", False: "ご本人といっしょの相談です", None: "記載がありません"}
 FORMAT_JA = {"in-person": "会って話す", "online": "オンライン", "both": "会って話す・オンライン"}
 
 

@@ -38,8 +38,9 @@ from ..registry.models import PhoneContact, SourceRef
 from .search import town_choices
 from .opening import CALENDAR_JS, calendar_js, hours_attr
 from ..registry.parallel import fork_map
-from ..registry.vocab import (ACCEPTS_JA, AUDIENCE_JA, FLAG_JA, FORMAT_JA, LEVEL_JA, METHOD_JA, OPERATOR_JA, RESERVATION_JA,
-                    age_ja, cost_ja, date_ja, days_ja, month_ja, months_since, slot_ja)
+from ..registry.vocab import (ACCEPTS_JA, ANONYMOUS_JA, AUDIENCE_JA, FAMILY_ONLY_JA, FLAG_JA, FORMAT_JA, LEVEL_JA,
+                               METHOD_JA, OPERATOR_JA, RESERVATION_JA, age_ja, cost_ja, date_ja, days_ja, month_ja,
+                               months_since, slot_ja)
 from ..registry.checks import STALE_JA, STALE_MONTHS_JA
 from ..registry import urls, yasashii
 
@@ -127,6 +128,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
         site=site, index=index, reg=index.registry, today=index.today, urls=urls, town_choices=town_choices,
         METHOD_JA=METHOD_JA, AUDIENCE_JA=AUDIENCE_JA, LEVEL_JA=LEVEL_JA, ACCEPTS_JA=ACCEPTS_JA,
         RESERVATION_JA=RESERVATION_JA, OPERATOR_JA=OPERATOR_JA, FORMAT_JA=FORMAT_JA, KIND_LABELS=KIND_LABELS, FLAG_JA=FLAG_JA,
+        ANONYMOUS_JA=ANONYMOUS_JA, FAMILY_ONLY_JA=FAMILY_ONLY_JA,
         no_phone_words=no_phone_words, CONDITION_JA=CONDITION_JA, TIME_JA=TIME_JA, STALE_JA=STALE_JA, STALE_MONTHS_JA=STALE_MONTHS_JA,
         checked_ago=lambda entry: age_ja(months_since(entry.listing.checked_on, index.today)),  # 「15か月」「3年」
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
