@@ -57,10 +57,14 @@ def test_templates_build_no_address_by_hand(path):
     assert found == [], "use the urls global: {{ root }}{{ urls.town(town.code) }}"
 
 
+# a path put together in a script: kind + "/" + id + "/"
+JOINED = re.compile(r'\+\s*"/"|"/"\s*\+')
+
+
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
 def test_scripts_build_no_address_by_hand(path):
     code = re.sub(r"^\s*//.*$", "", path.read_text(encoding="utf-8"), flags=re.M)
-    assert ROUTE_WORDS.findall(code) == [], "read the address from the page's data (urls.ROUTES)"
+    assert ROUTE_WORDS.findall(code) + JOINED.findall(code) == [], "read the address from the data (urls.ROUTES)"
 
 
 def test_the_search_finds_what_it_looks_for(tmp_path):
@@ -71,6 +75,7 @@ def test_the_search_finds_what_it_looks_for(tmp_path):
     for template in ('<a href="{{ root }}municipalities/{{ town.code }}/">', '<a href="{{ root }}{{ kind }}/">'):
         assert ROUTE_WORDS.findall(template) + HAND_FINISHED.findall(template)
     assert ROUTE_WORDS.findall('location.href = ROOT + "municipalities/" + t.code + "/";')
+    assert JOINED.findall('url: kind[0] + "/" + row[1] + "/",')
     assert not ROUTE_WORDS.findall('f"{API}calendars/regions/{region.id}.ics"')
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from ..registry.finder import result_url
 from ..registry.index import KIND_LABELS, Entry
 from ..registry.vocab import FLAG_JA
 from .opening import slot_span
@@ -99,7 +100,8 @@ def search_shortcuts(entries_by_kind: dict[str, list[Entry]]) -> list[dict]:
     out = []
     for words, name, value, label in SHORTCUTS:
         # no count for 「いま」: how many are open depends on the visitor's clock, which the list page checks
-        links = [{"label": KIND_LABELS[kind], "url": f"{kind}/?{name}={value}#list", "count": None if value == "now" else n}
+        links = [{"label": KIND_LABELS[kind], "url": result_url(kind, ((name, value),)),
+                  "count": None if value == "now" else n}
                  for kind, entries in entries_by_kind.items() if (n := count(entries, name, value))]
         if links:
             out.append({"words": list(words), "label": label, "links": links})
