@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .engine.pipeline import ROOT, base_url, generate, site_settings
 from .publish.export import docs_pages, export_files, write_files
-from .registry.checks import load_registry
+from .registry.checks import STALE_EN, STALE_JA, load_registry
 from .registry.index import build_index
 from .registry.kinds import KINDS, NEARBY
 from .registry.problems import InvalidData
@@ -195,7 +195,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         towns = {e.listing.municipality for e in index.entries[kind]}
         print(f"{kind}: {len(index.entries[kind])} 件, {len(towns - {None})} 市町村")
     stale = index.stale_entries()
-    print(f"確認から1年以上 (older than 12 months): {len(stale)} 件")
+    print(f"確認から{STALE_JA}以上 (older than {STALE_EN}): {len(stale)} 件")
     for entry in stale:
         print(f"  {entry.listing.last_verified}  data/{entry.kind}/{entry.id}.yml  {entry.listing.name}")
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
+from generator.engine.audit import serve
 from generator.engine.pipeline import validated_registry
 from generator.registry.index import build_index
 
@@ -86,3 +87,49 @@ def test_other_lists_have_the_same_filters(phone, server, index):  # noqa: F811
         assert shown(phone) == names(e for e in index.entries[kind] if e.listing.anonymous_ok)
         # a list with no listings has nothing to filter (issue #15: no 20 boxes over an empty list)
         assert phone.get_by_label("地域 (広域圏)").count() == (1 if index.entries[kind] else 0)
+
+
+TOWN_AND_REGION_FILTERS = """() => {
+  const form = document.querySelector("form[data-hub-filter]"), out = {};
+  for (const name of ["town", "region"]) {
+    const select = form.querySelector(`select[name=${name}]`);
+    for (const option of Array.from(select.options).filter(o => o.value)) {
+      select.value = option.value;
+      form.dispatchEvent(new Event("change"));
+      out[name + "=" + option.value] = Array.from(document.querySelectorAll(".hub-card"))
+        .filter(card => !card.hidden)
+        .map(card => card.querySelector("a").getAttribute("href").replace(/^(\\.\\.\\/)+/, ""));
+    }
+    select.value = "";
+  }
+  return out;
+}"""
+
+
+def assert_town_and_region_filters_agree(page, server, index):
+    """hub.js decides nothing: for each town a list shows exactly the listings Entry.accepts() lets its residents
+    use, and for each region those Index.in_region() finds (the cards carry Entry.open_to and Entry.regions)."""
+    reg = index.registry
+    for kind, entries in index.entries.items():
+        if not entries:
+            continue
+        page.goto(f"{server}/{kind}/")
+        towns = {
+            f"town={code}": [e.url for e in entries if e.accepts(town)] for code, town in reg.municipalities.items()
+        }
+        regions = {f"region={r.id}": [e.url for e in index.in_region(r, kind)] for r in reg.regions.values()}
+        assert page.evaluate(TOWN_AND_REGION_FILTERS) == towns | regions, kind
+
+
+def test_every_town_and_region_filter_agrees_with_python(phone, server, index):  # noqa: F811
+    assert_town_and_region_filters_agree(phone, server, index)
+
+
+def test_the_same_on_the_fixtures_where_a_window_takes_its_region(phone, fixture_site):  # noqa: F811
+    """The real data has no listing open to a whole region; tests/fixtures/valid has one (test-iijima-soudanshitsu:
+    accepts_from: region) and a family group serving a region."""
+    index = build_index(validated_registry(fixture_site.parent))
+    iijima = next(e for e in index.entries["windows"] if e.id == "test-iijima-soudanshitsu")
+    assert iijima.open_to == ("203840", "kamiina")
+    with serve(fixture_site) as url:
+        assert_town_and_region_filters_agree(phone, url.rstrip("/"), index)

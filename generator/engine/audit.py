@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from ..registry import urls
 from ..registry.kinds import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +51,7 @@ WIDTHS = (390, 1280)  # a phone, a desktop
 RESULTS_JSON = "accessibility/axe-results.json"
 RESULTS_PAGE = "accessibility/index.html"
 _MARKER = re.compile(r'(<div id="hub-audit-results"[^>]*>).*?(</div>)', re.S)
-_FIXED_PAGES = ["", "person/", "municipalities/"]
+_FIXED_PAGES = ["", "person/", urls.towns()]
 _LATER_PAGES = ["messages/", "consulting/", "family/", "memo/", "safe-browsing/", "status/", "privacy/", "map/"]
 _JST = dt.timezone(dt.timedelta(hours=9))
 
@@ -153,14 +154,14 @@ def audit_pages(site: Path, site_url: str) -> list[str]:
             pages.append(_path(town["page"], site_url))
     pages += [_path(regions[0]["page"], site_url)] if regions else []
     kinds = [k.folder for k in KINDS]
-    pages += [f"{kind}/" for kind in kinds]
+    pages += [urls.kind_list(kind) for kind in kinds]
     for kind in kinds:
         first = next((item for item in listings if item["kind"] == kind), None)
         if first:
             pages.append(_path(first["derived"]["page"], site_url))
     pages += _LATER_PAGES
     if towns and (site / "flyers" / towns[0]["code"] / "index.html").exists():
-        pages.append(f"flyers/{towns[0]['code']}/")
+        pages.append(urls.town_flyer(towns[0]["code"]))
     pages.append("accessibility/")
     missing = [p for p in pages if not (site / p / "index.html").exists()]
     if missing:

@@ -27,6 +27,7 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 from generator.engine.harden import UnpinnedScript, add_csp  # noqa: E402
 from generator.engine.pipeline import base_url, pages_then_published, plan_site, published_files  # noqa: E402
 from generator.publish.export import move_files, write_files  # noqa: E402
+from generator.registry import urls  # noqa: E402
 from generator.registry.furigana import Furigana  # noqa: E402
 from generator.registry.index import Index  # noqa: E402
 from generator.registry.kinds import KINDS  # noqa: E402
@@ -60,10 +61,10 @@ def on_shutdown():
     stay_on_this_core(False)
 
 
-def with_kinds(nav: list, after: str = "regions/index.md") -> list:
+def with_kinds(nav: list, after: str = urls.regions()) -> list:
     """The navigation with each kind's list (generator/registry/kinds.py) after the regions, as mkdocs.yml says."""
-    at = next(n for n, item in enumerate(nav) if after in item.values()) + 1
-    return nav[:at] + [{k.label: f"{k.folder}/index.md"} for k in KINDS] + nav[at:]
+    at = next(n for n, item in enumerate(nav) if urls.page_path(after + "index") in item.values()) + 1
+    return nav[:at] + [{k.label: urls.page_path(urls.kind_list(k.folder) + "index")} for k in KINDS] + nav[at:]
 
 
 def on_config(config):
@@ -269,6 +270,11 @@ def on_serve(server, config, builder):
     for folder in ("data", "generator"):
         server.watch(str(ROOT / folder))
     return server
+
+
+def on_env(env, config, files):
+    env.globals["urls"] = urls  # the theme's own pages (404) link by the one URL rule too
+    return env
 
 
 def on_post_page(output, page, config):

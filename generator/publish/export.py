@@ -37,10 +37,12 @@ from xml.sax.saxutils import escape
 from pydantic import BaseModel, Field, create_model
 
 from ..contribute import sheet
+from ..registry import urls
+from ..registry.checks import STALE_JA
 from ..registry.index import API, Entry, Index, public_point, region_calendar_path
 from ..registry.kinds import BY_FOLDER, KINDS, SHORT_LIST, Folder
 from ..registry.models import Listing, Message, Method, Municipality, Region, Strict
-from ..site.render import _depth, environment, page_url
+from ..site.render import environment
 from . import hsds
 from .ical import listing_feed, region_entries, region_feed
 
@@ -88,7 +90,7 @@ class ListingDerived(Strict):
     calendar: str | None = Field(description="開催日のカレンダー (.ics)。開催日があるときだけ")
     no_phone: bool = Field(description="電話をかけずに相談できる方法があるか")
     free: bool = Field(description="無料と書かれているか")
-    stale: bool = Field(description="情報確認日から1年以上たっているか")
+    stale: bool = Field(description=f"情報確認日から{STALE_JA}以上たっているか")
 
 
 # One record per kind (WindowRecord, IbashoRecord…): its model, its `kind` and the derived values.
@@ -261,7 +263,7 @@ class Exporter:
                     **town.model_dump(),
                     "region_name": region.name,
                     "health_office": region.health_office.name if town.code in region.health_office.covers else None,
-                    "page": f"{self.url}municipalities/{town.code}/",
+                    "page": f"{self.url}{urls.town(town.code)}",
                 }
             )
         return MunicipalitiesFile(about=self.about("municipalities", "市町村"), municipalities=records)
@@ -272,7 +274,7 @@ class Exporter:
             regions=[
                 {
                     **r.model_dump(),
-                    "page": f"{self.url}regions/{r.id}/",
+                    "page": f"{self.url}{urls.region(r.id)}",
                     "calendar": f"{self.url}{region_calendar_path(r)}",
                 }
                 for r in self.reg.regions.values()
@@ -379,30 +381,30 @@ def page_lastmod(index: Index) -> dict[str, dt.date]:
         "person.md",
         "family.md",
         "supporters.md",
-        "municipalities/index.md",
-        "regions/index.md",
+        urls.towns() + "index.md",
+        urls.regions() + "index.md",
         "status/index.md",
         "open-data.md",
     ):
         out[path] = everything
     for kind, entries in index.entries.items():
-        out[f"{kind}/index.md"] = newest(entries)
+        out[urls.kind_list(kind) + "index.md"] = newest(entries)
         for entry in entries:
-            out[f"{kind}/{entry.id}.md"] = entry.listing.last_verified
+            out[urls.page_path(entry.url)] = entry.listing.last_verified
     for code, view in index.towns.items():
-        out[f"municipalities/{code}.md"] = newest(
+        out[urls.page_path(urls.town(code))] = newest(
             view.own + view.wide + view.national + view.elsewhere + view.nearby_entries
         )
     for region in index.registry.regions.values():
         shown = [e for kind in index.entries for e in index.in_region(region, kind)] + index.wide_for_region(region)
-        out[f"regions/{region.id}.md"] = newest(shown)
+        out[urls.page_path(urls.region(region.id))] = newest(shown)
     return {path: date for path, date in out.items() if date is not None}
 
 
 def sitemap(site_url: str, page_paths: Iterable[str], lastmod: dict[str, dt.date]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     pages = {p for p in page_paths if p.endswith(".md")}  # not map data, search shards or downloads
-    for url, path in sorted((page_url(p), p) for p in pages):
+    for url, path in sorted((urls.page_url(p), p) for p in pages):
         lines.append(
             f"  <url><loc>{escape(site_url + url)}</loc>"
             + (f"<lastmod>{lastmod[path].isoformat()}</lastmod>" if path in lastmod else "")
@@ -535,7 +537,7 @@ def open_data_pages(index: Index, site_url: str) -> dict[str, str]:
     hsds_tables = [(hsds.resources()[t]["path"], t, hsds.TABLE_JA[t]) for t in hsds.TABLES]
     calendars = [e for e in index.all_entries if e.calendar_path]
     text = env.get_template("open-data.md.j2").render(
-        root="../" * _depth(path),
+        root="../" * urls.depth(path),
         path=path,
         api=API,
         licence_url=licence_url(index.registry.site.license),

@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from ..contribute.sheet_columns import neutralise
+from ..registry import urls
+from ..registry.checks import STALE_JA
 from ..registry.index import Entry, Index
 from ..registry.kinds import SHORT_LIST
 from ..registry.models import Listing, TimeSlot
-from ..registry.vocab import ACCEPTS_JA, AUDIENCE_JA, METHOD_JA, OPERATOR_JA, RESERVATION_JA, slot_ja
+from ..registry.vocab import ACCEPTS_JA, AUDIENCE_JA, METHOD_JA, OPERATOR_JA, RESERVATION_JA, cost_ja, slot_ja
 from .ical import recurrences
 
 DESCRIPTOR = Path(__file__).parent / "hsds" / "datapackage.json"
@@ -134,10 +136,6 @@ def _schedules(
 
 def _service(entry: Entry, ids: _Ids, organization_id: str, site_url: str) -> dict[str, Any]:
     listing = entry.public
-    cost = listing.cost
-    fees = ["無料" if cost.free else "有料"] if cost and cost.free is not None else []
-    if cost and cost.note:
-        fees.append(cost.note)
     process = ["相談の方法: " + "、".join(METHOD_JA[m] for m in listing.methods)]
     if listing.reservation:
         process.append(RESERVATION_JA[listing.reservation])
@@ -159,12 +157,12 @@ def _service(entry: Entry, ids: _Ids, organization_id: str, site_url: str) -> di
         "email": listing.contacts.emails[0] if listing.contacts.emails else None,
         "status": "active",
         "application_process": "。".join(process),
-        "fees_description": "。".join(fees) or None,
+        "fees_description": cost_ja(listing.cost, unknown=None),
         "eligibility_description": "。".join(eligibility),
         # HSDS wants a day; a source that gives only a month or a year leaves it empty rather than invent one
         # assured: seen true in a source or confirmed unchanged by the operator, whichever is newer
         "assured_date": listing.checked_on.isoformat() if listing.checked_on.precision == "day" else None,
-        "alert": "情報確認日から1年以上たっています。時間や連絡先が変わっていることがあります。"
+        "alert": f"情報確認日から{STALE_JA}以上たっています。時間や連絡先が変わっていることがあります。"
         if entry.stale
         else None,
     }
@@ -262,10 +260,10 @@ def build_tables(index: Index, site_url: str) -> dict[str, list[dict[str, Any]]]
                 name, uri = prefecture, None
             elif area in reg.municipalities:
                 name = f"{prefecture}{reg.municipalities[area].name}"
-                uri = f"{site_url}municipalities/{area}/" if site_url else None
+                uri = f"{site_url}{urls.town(area)}" if site_url else None
             else:
                 name = reg.regions[area].name
-                uri = f"{site_url}regions/{area}/" if site_url else None
+                uri = f"{site_url}{urls.region(area)}" if site_url else None
             tables["service_area"].append(
                 {"id": ids("service_area", f"{key}/{area}"), "service_id": sid, "name": name, "uri": uri}
             )

@@ -33,12 +33,24 @@ from .models import (
 from .parallel import fork_map
 from .problems import Problem, sort_problems
 from .validate import build_model, load_and_build, load_document
+from .vocab import months_ja, period_ja
 from .yasashii import load_yasashii
 
 # Nagano prefecture's extent with a small margin (its extremes: 35.20–37.03 N, 137.32–138.74 E).
 NAGANO_BBOX = (35.15, 37.06, 137.28, 138.78)
 MAX_KM_FROM_TOWN = 40  # 長野市 and 松本市 span ~30 km from their offices
-STALE_AFTER_DAYS = 365
+STALE_AFTER_DAYS = 365  # the one freshness rule (`is_stale`); every wording of the period derives from it:
+STALE_MONTHS = round(STALE_AFTER_DAYS * 12 / 365)  # 12
+STALE_JA = period_ja(STALE_MONTHS)  # 「1年」 (確認から1年以上)
+STALE_MONTHS_JA = months_ja(STALE_MONTHS)  # 「12か月」
+STALE_EN = f"{STALE_MONTHS} months"
+
+
+def is_stale(listing: Listing, today: dt.date) -> bool:
+    """Last checked (its source's date, or a 「変更なし」 from its operator) more than STALE_AFTER_DAYS ago."""
+    return (today - listing.checked_on).days > STALE_AFTER_DAYS
+
+
 SPECIAL_AREAS = ("prefecture", "national")
 
 
@@ -305,7 +317,7 @@ def _check_listing(doc: Document, listing: Listing, reg: Registry, today: dt.dat
         )
 
     age = (today - listing.checked_on).days  # a confirmation by the operator counts as a check
-    if age > STALE_AFTER_DAYS and listing.closed is None:  # nobody needs to re-check a closed place
+    if is_stale(listing, today) and listing.closed is None:  # nobody needs to re-check a closed place
         line, col = doc.position(("last_verified",))
         problems.append(
             Problem.warning(
@@ -315,7 +327,7 @@ def _check_listing(doc: Document, listing: Listing, reg: Registry, today: dt.dat
                 "stale",
                 "last_verified",
                 f"情報確認日から {age // 30} か月以上たっています。内容を確認してください "
-                f"(last verified more than 12 months ago): '{listing.last_verified}'",
+                f"(last verified more than {STALE_EN} ago): '{listing.last_verified}'",
             )
         )
     _check_tone(doc, listing, reg, problems)

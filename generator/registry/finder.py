@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from pydantic import Field
 
+from . import urls
 from .kinds import BY_FOLDER, FOLDERS, Folder
 from .load import Document
 from .models import SLUG, Strict
@@ -82,7 +83,7 @@ def _page_path(slugs: tuple[str, ...]) -> str:
 
 
 def _page_url(slugs: tuple[str, ...]) -> str:
-    return "/".join(("finder", *slugs)) + "/"
+    return urls.page_url(_page_path(slugs))
 
 
 @dataclass(frozen=True)
@@ -167,14 +168,14 @@ def town_url(code: str, list_: str | None, filters: tuple[tuple[str, str], ...])
         section = "no-phone"
     else:
         section = "own"
-    return f"municipalities/{code}/#{section}"
+    return f"{urls.town(code)}#{section}"
 
 
 def result_url(list_: str | None, filters: tuple[tuple[str, str], ...]) -> str:
     """The list page with its filters preset in the address; duplicates dropped, order kept."""
     seen = list(dict.fromkeys(filters))
     query = urlencode(seen)
-    return f"{list_}/" + (f"?{query}" if query else "") + "#list"
+    return urls.kind_list(list_) + (f"?{query}" if query else "") + "#list"
 
 
 # ---------------------------------------------------------------- loading and checking

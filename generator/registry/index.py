@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import get_args
 
-from .checks import STALE_AFTER_DAYS, Registry, distance_km
+from . import urls
+from .checks import Registry, distance_km, is_stale
 from .kinds import BY_FOLDER, FOLDERS, NEARBY
-from .models import Listing, Municipality, Region, TimeSlot, Window
+from .models import Audience, Listing, Municipality, Region, TimeSlot, Window
 
 WIDE_LEVELS = ("regional", "prefectural")
 API = "api/v1/"  # open data; a breaking change to any file's format goes to api/v2/, and v1 stays
@@ -62,6 +64,7 @@ class Entry:
     region: Region | None
     stale: bool
     area_names: tuple[str, ...] = ()  # the towns it names as its service area, when that says more than its own town
+    regions: tuple[str, ...] = ()  # the regions it is in or serves specifically (`Index.in_region`, 地域 filter)
 
     @property
     def id(self) -> str:
@@ -69,7 +72,7 @@ class Entry:
 
     @property
     def url(self) -> str:
-        return f"{self.kind}/{self.listing.id}/"
+        return urls.listing(self.kind, self.listing.id)
 
     @property
     def calendar_path(self) -> str | None:
@@ -161,6 +164,13 @@ class Entry:
         return labels
 
     @cached_property
+    def audiences(self) -> tuple[str, ...]:
+        """Whom a list's 対象 filter finds it for: its audiences, or all of them when it is for anyone (どなたでも).
+        filters.matches() and hub.js (the card's data-audience) both read it."""
+        audience = self.listing.audience
+        return get_args(Audience) if "anyone" in audience else tuple(audience)
+
+    @cached_property
     def crisis(self) -> bool:
         """A line for when things are very hard, open at night or on days off: the calm block on adults' pages."""
         return (
@@ -186,11 +196,21 @@ class Entry:
         area = self.listing.service_area
         return town.code in area or town.region in area or "prefecture" in area or "national" in area
 
+    @cached_property
+    def open_to(self) -> tuple[str, ...]:
+        """Who may use it, as the places whose residents may: ("*",) for anyone in the prefecture, else town codes
+        and region ids (what it serves, and its own region when it takes people from there). The one rule of
+        `accepts()`; list pages hand it to hub.js as the card's data-open-to."""
+        if self.for_everyone:
+            return ("*",)
+        places = list(self.listing.service_area)
+        if self.listing.accepts_from == "region" and self.town is not None:
+            places.append(self.town.region)
+        return tuple(dict.fromkeys(places))
+
     def accepts(self, town: Municipality) -> bool:
         """Residents of `town` may use it: it serves them, or it says it takes people from outside."""
-        if self.for_everyone or self.serves(town):
-            return True
-        return self.listing.accepts_from == "region" and self.town is not None and self.town.region == town.region
+        return bool({"*", town.code, town.region} & set(self.open_to))
 
 
 HIGHLIGHT_CARDS = 12  # on the home page and the doors (person, family, supporters)
@@ -260,14 +280,7 @@ class Index:
 
     def in_region(self, region: Region, kind: str) -> list[Entry]:
         """Listings located in the region or serving it specifically (not the whole prefecture)."""
-        codes = set(region.municipalities)
-        return [
-            e
-            for e in self.entries[kind]
-            if (e.listing.municipality in codes)
-            or region.id in e.listing.service_area
-            or codes & set(e.listing.service_area)
-        ]
+        return [e for e in self.entries[kind] if region.id in e.regions]
 
     def wide_for_region(self, region: Region) -> list[Entry]:
         return [
@@ -316,10 +329,13 @@ def build_index(reg: Registry, today: dt.date | None = None) -> Index:
     for kind, listing in reg.all_listings():
         town = reg.municipalities.get(listing.municipality or "")
         region = reg.regions.get(town.region) if town else None
-        stale = (today - listing.checked_on).days > STALE_AFTER_DAYS
+        stale = is_stale(listing, today)
         # A closed listing keeps its page (printed QR codes point at it) but leaves every list and map.
         bucket = index.closed if listing.closed else index.entries[kind]
-        bucket.append(Entry(kind, listing, town, region, stale and not listing.closed, _area_names(listing, reg)))
+        regions = _regions(listing, reg)
+        bucket.append(
+            Entry(kind, listing, town, region, stale and not listing.closed, _area_names(listing, reg), regions)
+        )
     for kind in FOLDERS:  # adults' services first; children's after, labelled
         index.entries[kind].sort(
             key=lambda e: (
@@ -333,6 +349,15 @@ def build_index(reg: Registry, today: dt.date | None = None) -> Index:
     for town in reg.municipalities.values():
         index.towns[town.code] = _town_view(index, town, candidates)
     return index
+
+
+def _regions(listing: Listing, reg: Registry) -> tuple[str, ...]:
+    """The regions a listing is located in or serves specifically: its town's, and those its service area names
+    (a region, or towns of it). Not the whole prefecture: that is every region's, and no region's in particular."""
+    towns = [listing.municipality, *listing.service_area]
+    found = [reg.municipalities[c].region for c in towns if c in reg.municipalities]
+    found += [area for area in listing.service_area if area in reg.regions]
+    return tuple(sorted(set(found)))
 
 
 def _area_names(listing: Listing, reg: Registry) -> tuple[str, ...]:

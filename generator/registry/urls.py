@@ -2,14 +2,20 @@
 and without a leading slash (templates put `root` before it; feeds and open data put the site's URL before it).
 These addresses are permanent (../PRODUCT.md: printed QR codes point at them): a change here needs a redirect.
 
-Python calls the functions; templates use the same functions (render registers them as globals); JavaScript reads
-`ROUTES`, written once into the page data, so search.js and hub.js build no address by hand.
+Python calls the functions; templates use the same functions (render registers the module as the global `urls`:
+`{{ root }}{{ urls.town(town.code) }}`; the MkDocs hook does the same for the theme's 404 page). JavaScript reads
+the pattern it needs from the page's data (the town finder's `data-route` is `ROUTES["town"]`) or gets finished
+addresses (search results, map points), so search.js and hub.js build no address by hand. tests/test_urls.py
+finds any address spelt elsewhere.
 """
 
 from __future__ import annotations
 
 # name → pattern; the only place an address's shape is written
 ROUTES = {
+    "towns": "municipalities/",
+    "regions": "regions/",
+    "flyers": "flyers/",
     "list": "{kind}/",
     "listing": "{kind}/{id}/",
     "town": "municipalities/{code}/",
@@ -18,6 +24,19 @@ ROUTES = {
     "region_flyer": "flyers/regions/{id}/",
     "town_pack": "contribute/towns/{code}/",
 }
+
+
+def towns() -> str:
+    """The list of every town (市町村からさがす)."""
+    return ROUTES["towns"]
+
+
+def regions() -> str:
+    return ROUTES["regions"]
+
+
+def flyers() -> str:
+    return ROUTES["flyers"]
 
 
 def kind_list(kind: str) -> str:
@@ -46,6 +65,11 @@ def region_flyer(id: str) -> str:
 
 def town_pack(code: str) -> str:
     return ROUTES["town_pack"].format(code=code)
+
+
+def feed(page: str) -> str:
+    """The Atom feed beside a page (changes/, a town, a region): changes/ → changes/feed.xml."""
+    return page + "feed.xml"
 
 
 def page_url(path: str) -> str:

@@ -60,6 +60,9 @@ FLAG_JA = {
     "anonymous": "名前を言わなくてよい",
     "family-only": "ご家族だけの相談ができる",
 }
+# a listing page's answers to 名前を言わずに / ご家族だけで (None: the source does not say)
+ANONYMOUS_JA = {True: "名前を言わずに相談できます", False: "名前を伝える必要があります", None: "記載がありません"}
+FAMILY_ONLY_JA = {True: "ご家族だけの相談もできます", False: "ご本人といっしょの相談です", None: "記載がありません"}
 FORMAT_JA = {"in-person": "会って話す", "online": "オンライン", "both": "会って話す・オンライン"}
 
 
@@ -123,6 +126,31 @@ def month_ja(value: dt.date) -> str:
 
 def months_since(value: dt.date, today: dt.date) -> int:
     return (today.year - value.year) * 12 + today.month - value.month
+
+
+def months_ja(months: int) -> str:
+    """「12か月」."""
+    return f"{months}か月"
+
+
+def period_ja(months: int) -> str:
+    """A period as people say it: whole years in years (「1年」), else in months (「18か月」)."""
+    return f"{months // 12}年" if months % 12 == 0 else months_ja(months)
+
+
+def age_ja(months: int) -> str:
+    """How long ago, for 「…以上前に確認したものです」: months up to two years (「15か月」), then years (「3年」)."""
+    return f"{months // 12}年" if months >= 24 else months_ja(months)
+
+
+def cost_ja(cost, unknown: str | None = "記載がありません") -> str | None:
+    """A listing's 費用 in words (its page, HSDS): 「無料」「有料。1回500円」「参加費 300円」, or `unknown` when the
+    source says nothing (`cost` is a listing's Cost or None)."""
+    said = {True: "無料", False: "有料"}.get(cost.free, "") if cost is not None else ""
+    note = cost.note if cost is not None else None
+    if note:
+        return f"{said}。{note}" if said else note
+    return said or unknown
 
 
 # ---------------------------------------------------------------- environment and pages

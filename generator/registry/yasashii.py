@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import Field
 
+from . import urls
 from .models import Strict
 from .problems import Problem
 
@@ -115,11 +116,11 @@ PAGES = {
 
 def switch_map(town_codes: list[str]) -> dict[str, str]:
     """Both directions: docs path of a page → site-relative URL of its pair."""
-    pairs = dict(FIXED) | {f"municipalities/{code}.md": f"yasashii/municipalities/{code}/" for code in town_codes}
+    pairs = dict(FIXED) | {urls.page_path(urls.town(code)): "yasashii/" + urls.town(code) for code in town_codes}
     back = {}
     for original, easy in pairs.items():
-        easy_path = easy.rstrip("/") + ".md" if easy != "yasashii/" else "yasashii/index.md"
-        back[easy_path] = "" if original == "index.md" else original[:-3].removesuffix("/index") + "/"
+        easy_path = urls.page_path(easy) if easy != "yasashii/" else "yasashii/index.md"
+        back[easy_path] = urls.page_url(original)
     return pairs | back
 
 
@@ -166,4 +167,4 @@ def plan(page, index) -> None:
     for path, template in PAGES.items():
         page(path, template)
     for code, view in index.towns.items():
-        page(f"yasashii/municipalities/{code}.md", "yasashii/town.md.j2", view=view)
+        page("yasashii/" + urls.page_path(urls.town(code)), "yasashii/town.md.j2", view=view)

@@ -4,7 +4,7 @@
 No git history and no build clock: the same data gives the same bytes. Events per listing:
 - 出典で確認 at `last_verified` (the facts as a source showed them; a listing's first appearance too),
 - 内容を更新 at `last_changed`, 変更なしを確認 at `last_confirmed`, 掲載を終了 at `closed.date`.
-Freshness figures for /status/ (share confirmed within 12 months, per town) live here too.
+Freshness figures for /status/ (share confirmed within checks.STALE_AFTER_DAYS, per town) live here too.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from ..registry import urls
 from ..registry.index import Entry, Index
 
 VERB_JA = {
@@ -120,24 +121,26 @@ def atom(title: str, feed_path: str, page_path: str, events: list[Event], site_u
 def feed_files(index: Index, site_url: str) -> dict[str, bytes]:
     site = index.registry.site
     files = {
-        "changes/feed.xml": atom(
-            f"{site.title}: 更新のお知らせ", "changes/feed.xml", "changes/", all_events(index), site_url, site.title
+        urls.feed("changes/"): atom(
+            f"{site.title}: 更新のお知らせ", urls.feed("changes/"), "changes/", all_events(index), site_url, site.title
         )
     }
     for town in index.registry.municipalities.values():
-        files[f"municipalities/{town.code}/feed.xml"] = atom(
+        page = urls.town(town.code)
+        files[urls.feed(page)] = atom(
             f"{site.title}: {town.name}の更新",
-            f"municipalities/{town.code}/feed.xml",
-            f"municipalities/{town.code}/",
+            urls.feed(page),
+            page,
             all_events(index, for_town(town.code, town.region)),
             site_url,
             site.title,
         )
     for region in index.registry.regions.values():
-        files[f"regions/{region.id}/feed.xml"] = atom(
+        page = urls.region(region.id)
+        files[urls.feed(page)] = atom(
             f"{site.title}: {region.name}の更新",
-            f"regions/{region.id}/feed.xml",
-            f"regions/{region.id}/",
+            urls.feed(page),
+            page,
             all_events(index, for_region(index, region.id)),
             site_url,
             site.title,
@@ -161,8 +164,8 @@ class Freshness:
 
 
 def freshness(index: Index) -> tuple[Freshness, list[Freshness]]:
-    """Total and per town (listings located in the town), the share checked within 12 months."""
-    entries = index.all_entries  # `Entry.stale` is the one rule (index.build_index): checked_on, 12 months
+    """Total and per town (listings located in the town), the share checked within the freshness period."""
+    entries = index.all_entries  # `Entry.stale` is the one rule (checks.is_stale)
     total = Freshness("すべて", None, sum(not e.stale for e in entries), len(entries))
     towns = []
     for code, town in index.registry.municipalities.items():

@@ -8,8 +8,12 @@ data-<flag>, audience), so a count here is the count a visitor gets by ticking t
 
 from __future__ import annotations
 
+from markupsafe import Markup, escape
+
+from ..registry.finder import result_url
 from ..registry.index import Entry
 from ..registry.kinds import BY_FOLDER
+from ..registry.vocab import FLAG_JA
 from .opening import slot_span
 
 # flag → the card's data attribute value, from the entry (index.Entry decides each)
@@ -25,12 +29,31 @@ FLAGS = {
 }
 
 
+# the list pages' boxes (list.md.j2) and the finder's offers (render.FILTER_JA) say the flags in these words
+CONDITION_JA = FLAG_JA | {"free": "無料"}
+TIME_JA = {"now": "いま相談できる", "weekday": "平日", "evening": "夜 (18時以降)", "weekend": "土日"}
+CARD_FLAGS = ("anonymous", "family-only", "free", "nophone", "weekday", "evening", "weekend")  # "now": hub.js's clock
+
+
+def card_data(entry: Entry) -> Markup:
+    """A card's data attributes, which hub.js's list filters read: the same values `matches()` tests, so a list
+    filtered in the browser shows what the counts here say. Who may use it and where it is come from
+    Entry.open_to and Entry.regions; hub.js only looks a town or region up in them."""
+    values = {"kind": entry.kind, "methods": " ".join(entry.listing.methods)}
+    values |= {flag: "1" if FLAGS[flag](entry) else "0" for flag in CARD_FLAGS}
+    values |= {
+        "audience": " ".join(entry.audiences),
+        "open-to": " ".join(entry.open_to),
+        "regions": " ".join(entry.regions),
+    }
+    return Markup(" ".join(f'data-{name}="{escape(value)}"' for name, value in values.items()))
+
+
 def matches(entry: Entry, name: str, value: str) -> bool:
-    listing = entry.listing
     if name == "method":
-        return value in listing.methods
+        return value in entry.listing.methods
     if name == "audience":
-        return value in listing.audience or "anyone" in listing.audience
+        return value in entry.audiences  # a listing for anyone (どなたでも) names every audience
     return FLAGS[value](entry)
 
 
@@ -87,7 +110,7 @@ def search_shortcuts(entries_by_kind: dict[str, list[Entry]]) -> list[dict]:
         links = [
             {
                 "label": BY_FOLDER[kind].label,
-                "url": f"{kind}/?{name}={value}#list",
+                "url": result_url(kind, ((name, value),)),
                 "count": None if value == "now" else n,
             }
             for kind, entries in entries_by_kind.items()

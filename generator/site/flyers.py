@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import segno
 from markupsafe import Markup
 
+from ..registry import urls
 from ..registry.index import Entry, Index, TownView
 from ..registry.kinds import NEARBY
 from ..registry.models import Municipality, Region, TimeSlot
@@ -162,9 +163,9 @@ def town_flyer(index: Index, view: TownView, base: str, slot_text: SlotText) -> 
         "nearby": _without(nearby, seen),
         "national": _without(view.national, seen),
     }
-    page = f"municipalities/{town.code}/"
+    page = urls.town(town.code)
     return Flyer(
-        path=f"flyers/{town.code}.md",
+        path=urls.page_path(urls.town_flyer(town.code)),
         name=town.name,
         region=view.region,
         page=page,
@@ -209,9 +210,9 @@ def region_flyer(index: Index, region: Region, base: str, slot_text: SlotText) -
         "nearby": _without(nearby, seen),
         "national": _without(national, seen),
     }
-    page = f"regions/{region.id}/"
+    page = urls.region(region.id)
     return Flyer(
-        path=f"flyers/regions/{region.id}.md",
+        path=urls.page_path(urls.region_flyer(region.id)),
         name=region.name,
         region=region,
         page=page,
@@ -234,11 +235,11 @@ def flyer_makers(index: Index, slot_text: SlotText, base: str) -> list[tuple[str
     """(docs path, function making the flyer) for each flyer, in `build_flyers` order: a renderer on several
     cores makes each flyer (and its QR code, the costly part) where its page is rendered."""
     towns = [
-        (f"flyers/{view.town.code}.md", functools.partial(town_flyer, index, view, base, slot_text))
+        (urls.page_path(urls.town_flyer(view.town.code)), functools.partial(town_flyer, index, view, base, slot_text))
         for view in index.towns.values()
     ]
     return towns + [
-        (f"flyers/regions/{region.id}.md", functools.partial(region_flyer, index, region, base, slot_text))
+        (urls.page_path(urls.region_flyer(region.id)), functools.partial(region_flyer, index, region, base, slot_text))
         for region in index.registry.regions.values()
     ]
 

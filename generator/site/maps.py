@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..registry import urls
 from ..registry.index import Entry, Index, PublicPoint, TownView, public_point
 from ..registry.kinds import BY_FOLDER, FOLDERS, KINDS
 from ..registry.models import Municipality, Region
@@ -233,8 +234,8 @@ def map_data(view: MapView, methods: dict[str, str]) -> dict:
     """What the script needs to draw one map, and nothing it can derive; never an address.
 
     `markers` holds one row per marker, its fields named by `fields`: kind (index into `kinds`:
-    [kind, label, glyph]; the listing's page is `<kind>/<id>/`), id, name, town (index into `towns`:
-    [name, lat, lon], or null), methods (indexes into `methods`, in the listing's order), note (index
+    [kind, label, glyph]; the listing's page is `route` with {kind} and {id} filled in), id, name, town (index into
+    `towns`: [name, lat, lon], or null), methods (indexes into `methods`, in the listing's order), note (index
     into `notes`, where {town} stands for the town's name), then lat and lon — left out when the marker
     stands on its town's point, which the town's row gives.
     """
@@ -267,6 +268,7 @@ def map_data(view: MapView, methods: dict[str, str]) -> dict:
         "focus": {"name": view.focus.name, "lat": view.focus.lat, "lon": view.focus.lon} if view.focus else None,
         "tiles": tiles_config(),
         "kinds": [[k.folder, k.label, k.glyph] for k in KINDS],
+        "route": urls.ROUTES["listing"],  # the one URL rule (registry/urls.py): hub-map.js builds no address
         "methods": list(methods.values()),
         "notes": list(NOTES),
         "towns": town_rows,

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..contribute.sheet import listing_row, write_table
+from ..registry import urls
 from ..registry.index import Entry, Index
-
-FOLDER = "contribute/towns"
 
 
 def pack_entries(index: Index, code: str) -> list[Entry]:
@@ -30,7 +29,7 @@ def pack_sheet(index: Index, code: str, site_url: str) -> bytes:
 
 def pack_files(index: Index, site_url: str) -> dict[str, Callable[[], bytes]]:
     return {
-        f"{FOLDER}/{code}/{sheet_name(code)}": (lambda code=code: pack_sheet(index, code, site_url))
+        urls.town_pack(code) + sheet_name(code): (lambda code=code: pack_sheet(index, code, site_url))
         for code in index.registry.municipalities
         if pack_entries(index, code)
     }

@@ -25,7 +25,8 @@ from markupsafe import Markup
 
 from ..contribute.reminders import due_groups, facts
 from ..contribute.verify import verify_links
-from ..registry import yasashii
+from ..registry import urls, yasashii
+from ..registry.checks import STALE_JA, STALE_MONTHS_JA
 from ..registry.finder import result_url
 from ..registry.index import Entry, Index, region_calendar_path
 from ..registry.kinds import BY_FOLDER, FOLDERS, KINDS
@@ -33,13 +34,17 @@ from ..registry.models import PhoneContact, SourceRef
 from ..registry.parallel import fork_map
 from ..registry.vocab import (
     ACCEPTS_JA,
+    ANONYMOUS_JA,
     AUDIENCE_JA,
+    FAMILY_ONLY_JA,
     FLAG_JA,
     FORMAT_JA,
     LEVEL_JA,
     METHOD_JA,
     OPERATOR_JA,
     RESERVATION_JA,
+    age_ja,
+    cost_ja,
     date_ja,
     days_ja,
     month_ja,
@@ -48,16 +53,16 @@ from ..registry.vocab import (
 )
 from .changes import FEED_LIMIT, VERB_JA, all_events, freshness
 from .contribute_pages import contribute_files
+from .filters import CONDITION_JA, TIME_JA, card_data, search_shortcuts
 from .filters import count as filter_count
 from .filters import fits as filter_fits
-from .filters import search_shortcuts
 from .filters import wider as filter_wider
 from .flyers import PHONES_PER_ROW, flyer_makers, no_phone_ways, opening_slots
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
 from .opening import CALENDAR_JS, calendar_js, hours_attr
-from .packs import FOLDER as PACKS
 from .packs import pack_entries, pack_files, sheet_name
+from .search import town_choices
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -139,6 +144,8 @@ def environment(index: Index, site_url: str = "") -> Environment:
         date_ja=date_ja,
         month_ja=month_ja,
         via_credit=via_credit,
+        cost_ja=cost_ja,
+        card_data=card_data,
         kind_list=lambda kinds, sep="・": sep.join(k.short for k in kinds),
     )  # 相談窓口・居場所・家族会
     site = index.registry.site
@@ -165,6 +172,8 @@ def environment(index: Index, site_url: str = "") -> Environment:
         index=index,
         reg=index.registry,
         today=index.today,
+        urls=urls,
+        town_choices=town_choices,
         METHOD_JA=METHOD_JA,
         AUDIENCE_JA=AUDIENCE_JA,
         LEVEL_JA=LEVEL_JA,
@@ -176,8 +185,14 @@ def environment(index: Index, site_url: str = "") -> Environment:
         KINDS=KINDS,
         KIND=BY_FOLDER,
         FOLDERS=FOLDERS,
-        months_since=lambda d: months_since(d, index.today),
+        ANONYMOUS_JA=ANONYMOUS_JA,
+        FAMILY_ONLY_JA=FAMILY_ONLY_JA,
         no_phone_words=no_phone_words,
+        CONDITION_JA=CONDITION_JA,
+        TIME_JA=TIME_JA,
+        STALE_JA=STALE_JA,
+        STALE_MONTHS_JA=STALE_MONTHS_JA,
+        checked_ago=lambda entry: age_ja(months_since(entry.listing.checked_on, index.today)),  # 「15か月」「3年」
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
         jsonld=lambda entry: script_tag(listing_jsonld(entry, site_url, index.registry)),
@@ -195,19 +210,6 @@ def environment(index: Index, site_url: str = "") -> Environment:
         YASASHII=yasashii.switch_map(list(index.registry.municipalities)) if index.registry.yasashii else {}
     )
     return env
-
-
-def page_url(path: str) -> str:
-    """Docs-relative Markdown path → site-relative URL (use_directory_urls): a/b.md → a/b/, a/index.md → a/."""
-    stem = path[:-3]
-    if stem == "index":
-        return ""
-    return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
-
-
-def _depth(path: str) -> int:
-    """How many folders deep the page's URL is: the number of ../ back to the site root."""
-    return page_url(path).count("/")
 
 
 Job = tuple[str, str | None, Callable[[], dict]]  # docs path, template (None: the text as is), its context
@@ -231,7 +233,7 @@ class PagePlan:
         path, template, context = job
         if template is None:
             return context()["text"]
-        return self.env.get_template(template).render(root="../" * _depth(path), path=path, **context())
+        return self.env.get_template(template).render(root="../" * urls.depth(path), path=path, **context())
 
     def render_each(self) -> Iterator[tuple[str, str | bytes]]:
         """(path, text) one page after another, here."""
@@ -260,18 +262,18 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     page("index.md", "home.md.j2")
     for audience, path in (("person", "person.md"), ("family", "family.md"), ("supporter", "supporters.md")):
         page(path, "door.md.j2", audience=audience)
-    page("municipalities/index.md", "municipalities.md.j2")
+    page(urls.towns() + "index.md", "municipalities.md.j2")
     for code, view in index.towns.items():
-        page(f"municipalities/{code}.md", "town.md.j2", view=view)
-    page("regions/index.md", "regions.md.j2")
+        page(urls.page_path(urls.town(code)), "town.md.j2", view=view)
+    page(urls.regions() + "index.md", "regions.md.j2")
     for region in reg.regions.values():
-        page(f"regions/{region.id}.md", "region.md.j2", region=region)
+        page(urls.page_path(urls.region(region.id)), "region.md.j2", region=region)
     for kind in FOLDERS:
-        page(f"{kind}/index.md", "list.md.j2", kind=kind, entries=index.entries[kind])
+        page(urls.kind_list(kind) + "index.md", "list.md.j2", kind=kind, entries=index.entries[kind])
         for entry in index.entries[kind]:
-            page(f"{kind}/{entry.id}.md", "listing.md.j2", entry=entry, listing=entry.listing, kind=kind)
+            page(urls.page_path(entry.url), "listing.md.j2", entry=entry, listing=entry.listing, kind=kind)
     for entry in index.closed:
-        page(f"{entry.kind}/{entry.id}.md", "listing.md.j2", entry=entry, listing=entry.listing, kind=entry.kind)
+        page(urls.page_path(entry.url), "listing.md.j2", entry=entry, listing=entry.listing, kind=entry.kind)
     for path, make in contribute_files(environment(index)).items():
         jobs.append((path, None, lambda make=make: {"text": make()}))
     page("about.md", "about.md.j2")  # with the contact from data/site.yml
@@ -283,7 +285,7 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     # Verification packs: a printable 確認票 and a pre-filled sheet per town, for its staff (out of search)
     for code, town in reg.municipalities.items():
         page(
-            f"{PACKS}/{code}.md",
+            urls.page_path(urls.town_pack(code)),
             "town_pack.md.j2",
             town=town,
             entries=pack_entries(index, code),
@@ -305,7 +307,7 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     if reg.yasashii is not None:  # やさしい日本語 pages (generator/registry/yasashii.py)
         yasashii.plan(page, index)
     # Flyers: one A4 sheet per town and per region (generator/site/flyers.py decides what fits)
-    page("flyers/index.md", "flyers.md.j2")
+    page(urls.flyers() + "index.md", "flyers.md.j2")
     for path, make_flyer in flyer_makers(index, slot_ja, site_url):
         jobs.append(
             (
@@ -322,11 +324,7 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
     return PagePlan(env, jobs)
 
 
-FILTER_JA = {
-    "method": METHOD_JA,
-    "audience": AUDIENCE_JA,
-    "flag": FLAG_JA | {"free": "無料", "weekday": "平日", "evening": "夜 (18時以降)", "weekend": "土日"},
-}
+FILTER_JA = {"method": METHOD_JA, "audience": AUDIENCE_JA, "flag": CONDITION_JA | TIME_JA}
 
 
 def finder_result(index: Index, result, results: list) -> dict:

@@ -43,10 +43,10 @@ from pathlib import Path
 
 import yaml
 
+from ..registry import urls
 from ..registry.index import Index
 from ..registry.kinds import BY_FOLDER
 from ..registry.vocab import METHOD_JA
-from .render import page_url
 
 SEARCH_DIR = "search"
 VERSION = (
@@ -188,9 +188,9 @@ def collect_docs(index: Index, pages: dict[str, str], docs_dir: Path | None) -> 
     """One Doc per page: generated pages (with what the data knows about them) and hand-written guides."""
 
     reg = index.registry
-    entries = {f"{e.kind}/{e.id}.md": e for e in index.all_entries}
-    towns = {f"municipalities/{code}.md": view.town for code, view in index.towns.items()}
-    regions = {f"regions/{r.id}.md": r for r in reg.regions.values()}
+    entries = {urls.page_path(e.url): e for e in index.all_entries}
+    towns = {urls.page_path(urls.town(code)): view.town for code, view in index.towns.items()}
+    regions = {urls.page_path(urls.region(r.id)): r for r in reg.regions.values()}
     sources = dict(pages)
     if docs_dir is not None and docs_dir.is_dir():
         for path in sorted(docs_dir.rglob("*.md")):
@@ -201,7 +201,7 @@ def collect_docs(index: Index, pages: dict[str, str], docs_dir: Path | None) -> 
         if not path.endswith(".md") or path == "search.md" or excluded_from_search(markdown):
             continue
         doc = Doc(
-            url=page_url(path),
+            url=urls.page_url(path),
             title=page_title(markdown) or path,
             kind="案内",
             body=page_text(markdown),
@@ -380,13 +380,14 @@ def search_files(index: Index, pages: dict[str, str], docs_dir: Path, site_url: 
     files = build_search_files(collect_docs(index, pages, docs_dir))
     files["opensearch.xml"] = opensearch_xml(index.registry.site.title, site_url)
     # The 404 page is the theme's, not generated: its town finder reads the towns from here (same host).
-    files[f"{SEARCH_DIR}/towns.json"] = _json(
-        [
-            {"code": t.code, "name": t.name, "kana": t.kana, "romaji": t.romaji}
-            for t in index.registry.municipalities.values()
-        ]
-    )
+    files[f"{SEARCH_DIR}/towns.json"] = _json(town_choices(index.registry))
     return files
+
+
+def town_choices(reg) -> list[dict[str, str]]:
+    """The town finder's towns (search.js); it makes a town's address from `urls.ROUTES["town"]`, which the
+    finder's box carries as `data-route`."""
+    return [{"code": t.code, "name": t.name, "kana": t.kana, "romaji": t.romaji} for t in reg.municipalities.values()]
 
 
 # ---------------------------------------------------------------- the same ranking, for tests and benchmarks

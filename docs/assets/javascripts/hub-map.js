@@ -57,7 +57,7 @@
     var kind = data.kinds[row[0]], town = row[3] === null ? null : data.towns[row[3]];
     var townName = town ? town[0] : "";
     return {
-      kind: kind[0], kindLabel: kind[1], glyph: kind[2], url: kind[0] + "/" + row[1] + "/", name: row[2],
+      kind: kind[0], kindLabel: kind[1], glyph: kind[2], url: data.route.replace("{kind}", kind[0]).replace("{id}", row[1]), name: row[2],
       town: townName,
       methods: row[4].map(function (i) { return data.methods[i]; }),
       note: data.notes[row[5]].split("{town}").join(townName),

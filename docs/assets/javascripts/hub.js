@@ -130,10 +130,9 @@ var HubOpening = (function () {
   function setup(form) {
     var cards = Array.prototype.slice.call(document.querySelectorAll(".hub-card"));
     var count = form.querySelector(".hub-filters__count"), none = form.querySelector(".hub-filters__none");
-    var townRegion = {}, regionTowns = {};
+    var townRegion = {};
     Array.prototype.forEach.call(form.querySelectorAll('select[name="town"] option[data-region]'), function (o) {
       townRegion[o.value] = o.dataset.region;
-      (regionTowns[o.dataset.region] = regionTowns[o.dataset.region] || []).push(o.value);
     });
     function checked(name) {
       return Array.prototype.slice.call(form.querySelectorAll('input[name="' + name + '"]:checked'))
@@ -141,30 +140,23 @@ var HubOpening = (function () {
     }
     function selected(name) { var s = form.querySelector('select[name="' + name + '"]'); return s ? s.value : ""; }
     function words(card, key) { return (card.dataset[key] || "").split(" ").filter(Boolean); }
-    // Mirrors Entry.accepts() in generator/registry/index.py: residents of `town` may use this listing.
+    // Who may use a listing and where it is, decided in Python (Entry.open_to, Entry.regions): the card names the
+    // places ("*": anyone in the prefecture); here a town only looks for itself or its region among them.
     function acceptsTown(card, town) {
-      var area = words(card, "area"), region = townRegion[town], accepts = card.dataset.accepts;
-      if (area.indexOf(town) >= 0 || area.indexOf(region) >= 0 || area.indexOf("prefecture") >= 0 || area.indexOf("national") >= 0) { return true; }
-      if (accepts === "anywhere" || accepts === "prefecture") { return true; }
-      return accepts === "region" && !!card.dataset.town && townRegion[card.dataset.town] === region;
+      var places = words(card, "openTo");
+      return places.indexOf("*") >= 0 || places.indexOf(town) >= 0 || places.indexOf(townRegion[town]) >= 0;
     }
-    // Mirrors Index.in_region(): located in the region, or serving it (or one of its towns) specifically.
-    function inRegion(card, region) {
-      var area = words(card, "area"), codes = regionTowns[region] || [];
-      return (!!card.dataset.town && codes.indexOf(card.dataset.town) >= 0) || area.indexOf(region) >= 0 ||
-        area.some(function (a) { return codes.indexOf(a) >= 0; });
-    }
+    function inRegion(card, region) { return words(card, "regions").indexOf(region) >= 0; }
     function state() {
       return { methods: checked("method"), flags: checked("flag"), audiences: checked("audience"),
         region: selected("region"), town: selected("town") };
     }
     function fits(card, s) {
       var has = (card.dataset.methods || "").split(" ");
-      var who = (card.dataset.audience || "").split(" ");
+      var who = words(card, "audience");  // a listing for anyone names every audience (Entry.audiences)
       return s.methods.every(function (m) { return has.indexOf(m) >= 0; }) &&
         s.flags.every(function (f) { return card.getAttribute("data-" + f) === "1"; }) &&
-        (s.audiences.length === 0 || who.indexOf("anyone") >= 0 ||
-          s.audiences.some(function (a) { return who.indexOf(a) >= 0; })) &&
+        (s.audiences.length === 0 || s.audiences.some(function (a) { return who.indexOf(a) >= 0; })) &&
         (!s.region || inRegion(card, s.region)) && (!s.town || acceptsTown(card, s.town));
     }
     // An option no listing here matches is hidden, unless a link ticked it: then it shows, so it can be taken away.

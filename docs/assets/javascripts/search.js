@@ -349,7 +349,8 @@
       if (active >= 0 && shown[active]) { input.setAttribute("aria-activedescendant", list.id + "-" + shown[active].code); } else { input.removeAttribute("aria-activedescendant"); }
       box.querySelector("[role=status]").textContent = input.value.trim() ? (open ? shown.length + "件の候補があります。上下の矢印キーで選べます。" : "候補がありません。") : "";
     }
-    function go(t) { location.href = ROOT + "municipalities/" + t.code + "/"; }
+    // the town's address, by the one URL rule (generator/registry/urls.py ROUTES["town"], in the box's data-route)
+    function go(t) { location.href = ROOT + box.dataset.route.replace("{code}", t.code); }
     input.addEventListener("input", function () { active = -1; render(); });
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
