@@ -67,7 +67,7 @@ def test_a_minsei_iin_in_saku_prints_a_flyer(phone, server, tmp_path):  # noqa: 
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "Pages:           1" in info
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    saku = REG.windows["maisapo-saku"].contacts.phones[0].number
+    saku = REG.listings["windows"]["maisapo-saku"].contacts.phones[0].number
     hall = REG.municipalities["202177"].town_hall.phone
     assert saku in text and hall in text
     assert text.index("佐久市の方の窓口") < text.index("電話をかけずに相談できるところ")  # the town's own window first
