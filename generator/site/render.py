@@ -37,7 +37,6 @@ from .filters import count as filter_count, fits as filter_fits, search_shortcut
 from ..registry.finder import result_url
 from ..registry.models import PhoneContact, SourceRef
 from .opening import CALENDAR_JS, calendar_js, hours_attr
-from ..registry.parallel import fork_map
 from ..registry.vocab import (ACCEPTS_JA, AUDIENCE_JA, FLAG_JA, FORMAT_JA, LEVEL_JA, METHOD_JA, OPERATOR_JA, RESERVATION_JA,
                     date_ja, days_ja, month_ja, months_since, slot_ja)
 from ..registry import yasashii
@@ -183,10 +182,8 @@ class PagePlan:
             yield job[0], self.render(job)
 
     def render_all(self) -> dict[str, str | bytes]:
-        """Every page, rendered on every core (`fork_map`)."""
-        for template in {template for _, template, _ in self.jobs if template}:  # compiled once, before forking
-            self.env.get_template(template)
-        return dict(zip(self.paths, fork_map(self.render, self.jobs)))
+        """Every page, here."""
+        return dict(self.render_each())
 
 
 def plan_pages(index: Index, site_url: str = "") -> PagePlan:
