@@ -301,7 +301,7 @@ def _ranges(ids: list[int]) -> list[list[int]]:
 
 # Postings: for each page, its id's distance from the previous one, then its weight, as one flat JSON list
 # ([gap, weight, gap, weight, …]): small numbers, so few digits. Index version 3 wrote them as base-45 text:
-# it saved at most 1 KB of a first search's ~95 KB after gzip (1× and 4,000 listings, 2026-11-30), for a
+# it saved at most 1 KB of a first search's ~110 KB after gzip (1× and 4,000 listings, 2026-11-30), for a
 # number format written twice (here and in search.js); on disk these lists are about twice as large.
 def encode_postings(found: list[tuple[int, int]]) -> list[int]:
     """[(page id, weight), ...] in page order → [gap, weight, ...] (search.js's postings() decodes it)."""
