@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from generator.registry.furigana import strip_ruby  # noqa: E402
 from generator.site.search import normalise, rank  # noqa: E402
 
 # What residents type: topics, ways, people, places, and phrases whose characters also occur apart.
@@ -93,9 +94,12 @@ SKIP = (
     "/search/",
     "/404",
     "/contribute/templates/",
+    "/contribute/towns/",
+    "/finder/",
     "/flyers/",
     "/open-data/",
-)  # /flyers/ itself is searchable  # kept out of search on purpose
+)  # kept out of search on purpose (front matter `search: exclude`); /finder/ and /flyers/ themselves are searchable
+SEARCHED = ("/finder/", "/flyers/")
 
 
 def built_pages(site: Path) -> dict[str, tuple[str, str]]:
@@ -104,9 +108,9 @@ def built_pages(site: Path) -> dict[str, tuple[str, str]]:
     for path in site.rglob("index.html"):
         rel = path.relative_to(site).parent.as_posix()
         url = "/" if rel == "." else f"/{rel}/"
-        if url.startswith(SKIP) and url != "/flyers/":
+        if url.startswith(SKIP) and url not in SEARCHED:
             continue
-        source = path.read_text(encoding="utf-8")
+        source = strip_ruby(path.read_text(encoding="utf-8"))  # ふりがな: <ruby> around each kanji word
         article = re.search(
             r'<article class="md-content__inner md-typeset">(.*)</article>', source, re.S
         )  # cards are articles too

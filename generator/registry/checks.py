@@ -30,7 +30,6 @@ from .models import (
     ToneFile,
     source_date,
 )
-from .parallel import fork_map
 from .problems import Problem, sort_problems
 from .validate import build_model, load_and_build, load_document
 from .vocab import months_ja, period_ja
@@ -112,9 +111,8 @@ def load_registry(root: Path, today: dt.date | None = None) -> Registry:
         _check_regions(doc, towns_doc, reg, problems)
 
     for kind, model in ((k.folder, k.model) for k in KINDS):
-        # Reading and validating each file is independent of the others (and most of the work): all cores.
-        paths = sorted((data / kind).glob("*.yml"))
-        for doc, listing, found in fork_map(lambda path, model=model: load_and_build(root, path, model), paths):
+        for path in sorted((data / kind).glob("*.yml")):
+            doc, listing, found = load_and_build(root, path, model)
             problems.extend(found)
             if doc and listing and _check_file_id(doc, listing.id, problems):
                 reg.listings[kind][listing.id] = listing

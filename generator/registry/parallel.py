@@ -1,7 +1,7 @@
 """Work on both cores of a small build machine: MkDocs renders on one core, so the generator's own stages
 use the other. Processes are forked, so they inherit what they work on and only results are pickled:
-`fork_map` shares a list of items, `InBackground` runs one job, `Streamed` hands over a job's results one
-by one while it goes on (the pages, in the order MkDocs reads them).
+`InBackground` runs one job, `Streamed` hands over a job's results one by one while it goes on (the pages,
+in the order MkDocs reads them).
 
 Forking a process that runs threads can deadlock it (`mkdocs serve` runs a server and a watcher): then
 everything runs here, one item after another. `mkdocs serve` works here from its first build on
@@ -12,15 +12,10 @@ is ready for the first edit.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 import traceback
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable
 
-T = TypeVar("T")
-R = TypeVar("R")
-MIN_ITEMS = 64  # below this, starting a process costs more than it saves
 _this_core_only: list[bool] = []
 
 
@@ -37,10 +32,6 @@ def can_fork() -> bool:
         and "fork" in multiprocessing.get_all_start_methods()
         and not multiprocessing.current_process().daemon
     )
-
-
-def workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 class InBackground:
@@ -113,17 +104,3 @@ class Streamed(InBackground):
             if tag != _ITEM:
                 self._final = (bool(tag), value)
         return self._finish(*self._final)
-
-
-def fork_map(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """[fn(item) for item in items], the items shared between this process and forked ones, in order."""
-    count = min(workers(), len(items) // MIN_ITEMS) if can_fork() else 1
-    if count <= 1:
-        return [fn(item) for item in items]
-    shares = [items[n::count] for n in range(count)]
-    others = [InBackground(lambda share=share: [fn(item) for item in share]) for share in shares[1:]]
-    done = [[fn(item) for item in shares[0]]] + [job.result() for job in others]
-    out: list[R] = [None] * len(items)  # type: ignore[list-item]
-    for n, results in enumerate(done):
-        out[n::count] = results
-    return out

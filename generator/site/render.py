@@ -31,7 +31,6 @@ from ..registry.finder import result_url
 from ..registry.index import Entry, Index, region_calendar_path
 from ..registry.kinds import BY_FOLDER, FOLDERS, KINDS
 from ..registry.models import PhoneContact, SourceRef
-from ..registry.parallel import fork_map
 from ..registry.vocab import (
     ACCEPTS_JA,
     ANONYMOUS_JA,
@@ -241,10 +240,8 @@ class PagePlan:
             yield job[0], self.render(job)
 
     def render_all(self) -> dict[str, str | bytes]:
-        """Every page, rendered on every core (`fork_map`)."""
-        for template in {template for _, template, _ in self.jobs if template}:  # compiled once, before forking
-            self.env.get_template(template)
-        return dict(zip(self.paths, fork_map(self.render, self.jobs)))
+        """Every page, here."""
+        return dict(self.render_each())
 
 
 def plan_pages(index: Index, site_url: str = "") -> PagePlan:

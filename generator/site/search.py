@@ -26,7 +26,7 @@ other for most words; `meta.json` lists them (`gather`, ranges of page ids) and 
 GATHER_ON_TOP of them before the other results, so they do not crowd out the listings themselves.
 
 Files (all under `search/`): `meta.json` (version, page count, bucket count, gather), `t/<bucket>.json`
-({key: postings}, the postings as compact text: see `encode_postings`) and `d/<doc>.json`.
+({key: postings}, the postings as lists of numbers: see `encode_postings`) and `d/<doc>.json`.
 """
 
 from __future__ import annotations
@@ -49,9 +49,7 @@ from ..registry.kinds import BY_FOLDER
 from ..registry.vocab import METHOD_JA
 
 SEARCH_DIR = "search"
-VERSION = (
-    3  # meta.json (search.js reads no other): triples for CJK, keys sharded by hash, prefix keys, postings as text
-)
+VERSION = 4  # meta.json (search.js reads no other): CJK triples, keys hashed to shards, delta lists
 GATHER_ON_TOP = 2  # pages that gather listings (town, region, list pages) kept in place; the rest follow the others
 SNIPPET_CHARS = 800  # text kept per page for snippets; the index itself covers the whole page
 FIELD_BONUS = {"title": 3.0, "names": 2.0}  # added to a body weight of at most K1 + 1 = 2.2
@@ -287,7 +285,7 @@ def build_search_files(docs: list[Doc], buckets: int | None = None) -> dict[str,
                     best[doc_id] = weight
         encoded[key] = encode_postings(sorted(best.items()))
 
-    shards: dict[int, dict[str, str]] = defaultdict(dict)
+    shards: dict[int, dict[str, list[int]]] = defaultdict(dict)
     for key in sorted(encoded):
         shards[bucket(key, buckets)][key] = encoded[key]
     meta = {
@@ -323,47 +321,21 @@ def _ranges(ids: list[int]) -> list[list[int]]:
     return out
 
 
-# Postings as text: for each page, its id's distance from the previous one, then its weight, each a
-# base-45 number in printable ASCII (no quote, no backslash: JSON keeps it as it is). A digit is one
-# character: 0–44 ends a number, 45–89 is a lower digit with more to come. A token in 8,000 pages
-# costs 2–3 characters a page instead of about 6 as a JSON list of numbers.
-_DIGITS = "".join(chr(c) for c in range(0x23, 0x7F) if c != 0x5C)[:90]
-_BASE = 45
-
-
-def _number(n: int) -> str:
-    out = ""
-    while n >= _BASE:
-        out += _DIGITS[_BASE + n % _BASE]
-        n //= _BASE
-    return out + _DIGITS[n]
-
-
-_SMALL = [_number(n) for n in range(_BASE * _BASE)]
-
-
-def encode_postings(found: list[tuple[int, int]]) -> str:
-    """[(page id, weight), ...] in page order → text (search.js's postings() decodes it)."""
+# Postings: for each page, its id's distance from the previous one, then its weight, as one flat JSON list
+# ([gap, weight, gap, weight, …]): small numbers, so few digits. Index version 3 wrote them as base-45 text:
+# it saved at most 1 KB of a first search's ~110 KB after gzip (1× and 4,000 listings, 2026-11-30), for a
+# number format written twice (here and in search.js); on disk these lists are about twice as large.
+def encode_postings(found: list[tuple[int, int]]) -> list[int]:
+    """[(page id, weight), ...] in page order → [gap, weight, ...] (search.js's postings() decodes it)."""
     out, previous = [], 0
     for doc_id, weight in found:
-        gap = doc_id - previous
-        out.append(_SMALL[gap] if gap < len(_SMALL) else _number(gap))
-        out.append(_SMALL[weight] if weight < len(_SMALL) else _number(weight))
+        out += [doc_id - previous, weight]
         previous = doc_id
-    return "".join(out)
+    return out
 
 
-def decode_postings(text: str) -> dict[int, int]:
-    """Text → {page id: weight}."""
-    numbers, n, scale = [], 0, 1
-    for char in text:
-        digit = _DIGITS.index(char)
-        if digit >= _BASE:
-            n += (digit - _BASE) * scale
-            scale *= _BASE
-        else:
-            numbers.append(n + digit * scale)
-            n, scale = 0, 1
+def decode_postings(numbers: list[int]) -> dict[int, int]:
+    """[gap, weight, ...] → {page id: weight}."""
     out, doc_id = {}, 0
     for i in range(0, len(numbers), 2):
         doc_id += numbers[i]
@@ -453,7 +425,7 @@ def _score(
     """(page ids best first, partial) for these terms: BM25-like sum; pages holding every term, or else any."""
     keys = [term_key(token, prefix) for token, prefix in terms] + ([exact] if len(exact) > 1 else [])
     shards = {b: load(f"t/{b}.json") for b in dict.fromkeys(bucket(key, meta["buckets"]) for key in keys)}
-    found = {key: decode_postings(shards[bucket(key, meta["buckets"])].get(key, "")) for key in keys}
+    found = {key: decode_postings(shards[bucket(key, meta["buckets"])].get(key, [])) for key in keys}
     total: dict[int, float] = {}
     hits: Counter = Counter()
     for key in keys[: len(terms)]:

@@ -80,16 +80,11 @@
     }
     return cache[path];
   }
-  // Postings text (= generator/site/search.py encode_postings): per page, its id's distance from the previous
-  // one, then its weight, each in base 45 over "#" to "}" (no backslash): digits 0–44 end a number, 45–89 continue it.
-  function postings(text) {  // → {doc: weight}
-    var map = {}, numbers = [], n = 0, scale = 1, doc = 0, i;
-    for (i = 0; i < text.length; i++) {
-      var digit = text.charCodeAt(i) - 35;
-      if (digit > 57) { digit--; }  // after the backslash, which is never used
-      if (digit >= 45) { n += (digit - 45) * scale; scale *= 45; } else { numbers.push(n + digit * scale); n = 0; scale = 1; }
-    }
-    for (i = 0; i < numbers.length; i += 2) { doc += numbers[i]; map[doc] = numbers[i + 1]; }
+  // Postings (= generator/site/search.py encode_postings): per page, its id's distance from the previous one,
+  // then its weight.
+  function postings(numbers) {  // [gap, weight, …] → {doc: weight}
+    var map = {}, doc = 0;
+    for (var i = 0; i < numbers.length; i += 2) { doc += numbers[i]; map[doc] = numbers[i + 1]; }
     return map;
   }
   // = generator/site/search.py rank(): the characters in order first; when no page holds them, their pairs (partial).
@@ -99,7 +94,7 @@
     var same = JSON.stringify(wider) === JSON.stringify(terms);
     return fetchJson("meta.json").then(function (meta) {
       // an index of another version (a copy cached from before an update) cannot be read: say "try again later"
-      if (meta.version !== 3) { throw new Error("search index version " + meta.version); }
+      if (meta.version !== 4) { throw new Error("search index version " + meta.version); }
       return lookUp(meta, terms, exact).then(function (found) {
         if (!found.partial && (found.results.length || same)) { return found; }
         return (same ? Promise.resolve(found) : lookUp(meta, wider, exact)).then(function (wide) {
@@ -130,7 +125,7 @@
       })).then(function (loaded) {
         var shards = {}, found = {};
         names.forEach(function (b, i) { shards[b] = loaded[i]; });
-        keys.forEach(function (k) { found[k] = postings(shards[bucket(k, meta.buckets)][k] || ""); });
+        keys.forEach(function (k) { found[k] = postings(shards[bucket(k, meta.buckets)][k] || []); });
         return score(meta, found, keys.slice(0, terms.length), exact);
       });
     });
