@@ -1,6 +1,6 @@
 """A build that uses the machine's other core writes the same site, byte for byte, as one that stays on this core.
 
-`make build` forks (generator/registry/parallel.py: the pages rendered on both cores, the published files made
+`make build` forks (generator/engine/parallel.py: the pages rendered on both cores, the published files made
 while MkDocs renders); `mkdocs serve` never forks. Both must publish the same files, or the speed would cost
 residents something."""
 
@@ -12,7 +12,7 @@ from conftest import copy_project
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from generator.registry.parallel import stay_on_this_core
+from generator.engine.parallel import stay_on_this_core
 
 # Its zip records when each part was written: the only file two builds of the same data may write differently.
 TIMESTAMPED = {"contribute/listings-template.xlsx"}

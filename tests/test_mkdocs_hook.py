@@ -12,7 +12,7 @@ from conftest import copy_project, fixture_data
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from generator.registry.parallel import can_fork
+from generator.engine.parallel import can_fork
 
 SERVE_URL = "http://127.0.0.1:8000/hub/"
 LISTING = Path("data/windows/test-iijima-soudanshitsu.yml")

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from generator.registry.parallel import InBackground, Streamed, can_fork
+from generator.engine.parallel import InBackground, Streamed, can_fork
 
 
 def test_background_work_returns_its_result_from_another_process():

@@ -25,13 +25,13 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
 from generator.engine.harden import UnpinnedScript, add_csp  # noqa: E402
+from generator.engine.parallel import Streamed, can_fork, stay_on_this_core  # noqa: E402
 from generator.engine.pipeline import base_url, pages_then_published, plan_site, published_files  # noqa: E402
 from generator.publish.export import move_files, write_files  # noqa: E402
 from generator.registry import urls  # noqa: E402
 from generator.registry.furigana import Furigana  # noqa: E402
 from generator.registry.index import Index  # noqa: E402
 from generator.registry.kinds import KINDS  # noqa: E402
-from generator.registry.parallel import Streamed, can_fork, stay_on_this_core  # noqa: E402
 from generator.registry.problems import InvalidData  # noqa: E402
 from generator.site.render import PagePlan  # noqa: E402
 from generator.site.search import page_title  # noqa: E402
