@@ -2,7 +2,8 @@
 GitHub issues that carry them (`python -m generator reminders --date YYYY-MM-DD [--out DIR] [--dry-run] [--sync]`).
 
 Who is asked, when:
-- 11 months after the listing was last checked (`Listing.checked_on`: its source date or a 「変更なし」);
+- a month before a listing would count as stale (11 months after it was last checked, today;
+  `Listing.checked_on`: its source date or a 「変更なし」);
 - 6 months for chat, LINE and evening services, which change more often;
 - every December, for listings with opening times, so that 年末年始 closures are known in time.
 
@@ -29,12 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..registry.checks import STALE_MONTHS
 from ..registry.index import Entry, Index
 from ..registry.vocab import date_ja, slot_ja
 from .verify import verify_links
 
 REMIND_AFTER_DAYS = 21
-MONTHS = 11
+MONTHS = STALE_MONTHS - 1  # a month before a listing counts as stale (registry/checks.py, the one rule)
 FREQUENT_MONTHS = 6
 MARKER = "<!-- hub-reminder:{key} -->"
 MARKER_RE = re.compile(r"<!-- hub-reminder:([a-z0-9-]+) -->")

@@ -23,6 +23,7 @@ import phonenumbers
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from ..contribute.reminders import MONTHS as REMIND_MONTHS
 from ..contribute.reminders import due_groups, facts
 from ..contribute.verify import verify_links
 from ..registry import urls, yasashii
@@ -47,6 +48,7 @@ from ..registry.vocab import (
     date_ja,
     days_ja,
     month_ja,
+    months_ja,
     months_since,
     slot_ja,
 )
@@ -191,6 +193,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
         TIME_JA=TIME_JA,
         STALE_JA=STALE_JA,
         STALE_MONTHS_JA=STALE_MONTHS_JA,
+        REMIND_MONTHS_JA=months_ja(REMIND_MONTHS),
         checked_ago=lambda entry: age_ja(months_since(entry.listing.checked_on, index.today)),  # 「15か月」「3年」
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
         source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
