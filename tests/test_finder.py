@@ -187,3 +187,10 @@ def test_doors_link_their_own_first_step(built_site):
         html = strip_ruby((built_site / door / "index.html").read_text(encoding="utf-8"))
         assert f'href="../finder/{step}/"' in html
         assert (built_site / "finder" / step / "index.html").exists()
+
+
+def test_the_finders_flags_are_the_list_filters():
+    """The finder (registry stage) names flags that filters.FLAGS (site stage) defines: one meaning each."""
+    from generator.site.filters import FLAGS
+
+    assert set(FILTERS["flag"]) <= set(FLAGS)

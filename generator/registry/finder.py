@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import get_args
 from urllib.parse import urlencode
 
 from pydantic import Field
@@ -26,14 +27,15 @@ from pydantic import Field
 from . import urls
 from .kinds import BY_FOLDER, FOLDERS, Folder
 from .load import Document
-from .models import SLUG, Strict
+from .models import SLUG, Method, Strict
 from .problems import Problem
 
 FINDER_FILE = Path("data") / "finder.yml"
 LISTS = FOLDERS
-# The list pages' filters (generator/site/templates/list.md.j2; hub.js reads them from the address).
+# The list pages' filters the finder may preset (generator/site/filters.py decides what each means; a test keeps the
+# flags here among its FLAGS, which this stage cannot import).
 FILTERS = {
-    "method": ("phone", "email", "line", "visit", "home-visit", "outreach", "online", "letter"),
+    "method": get_args(Method),
     "flag": ("nophone", "anonymous", "family-only", "free", "weekday", "evening", "weekend"),
     "audience": ("person", "family", "supporter"),
 }

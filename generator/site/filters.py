@@ -32,7 +32,7 @@ FLAGS = {
 # the list pages' boxes (list.md.j2) and the finder's offers (render.FILTER_JA) say the flags in these words
 CONDITION_JA = FLAG_JA | {"free": "無料"}
 TIME_JA = {"now": "いま相談できる", "weekday": "平日", "evening": "夜 (18時以降)", "weekend": "土日"}
-CARD_FLAGS = ("anonymous", "family-only", "free", "nophone", "weekday", "evening", "weekend")  # "now": hub.js's clock
+CARD_FLAGS = tuple(flag for flag in FLAGS if flag != "now")  # "now": hub.js's clock decides
 
 
 def card_data(entry: Entry) -> Markup:
