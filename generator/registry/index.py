@@ -38,9 +38,8 @@ def published(listing: Listing) -> Listing:
     """The listing as it may leave this site, in any page, file or feed.
 
     Maintainers' notes are dropped; `precision: municipality` keeps the town and drops address, postal code and
-    coordinates;
-    `approximate` rounds the coordinates. Every export goes through here, so there is one place to
-    get privacy right.
+    coordinates; `approximate` rounds the coordinates. Every export goes through here, so there is one place
+    to get privacy right.
     """
     listing = without_maintainer_notes(listing)
     loc = listing.location
