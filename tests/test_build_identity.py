@@ -2,8 +2,8 @@
 
 `make build` forks (generator/engine/parallel.py: the pages rendered on both cores, the published files made
 while MkDocs renders, ふりがな added to each built page by another process: mkdocs_hook.RubyElsewhere);
-`mkdocs serve` never forks (ふりがな added inline, before the CSP). Both must publish the same files, or the speed would cost
-residents something."""
+`mkdocs serve` never forks (ふりがな added inline, before the CSP). Both must publish the same files, or the speed
+would cost residents something."""
 
 from __future__ import annotations
 
