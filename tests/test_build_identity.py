@@ -1,8 +1,9 @@
 """A build that uses the machine's other core writes the same site, byte for byte, as one that stays on this core.
 
 `make build` forks (generator/engine/parallel.py: the pages rendered on both cores, the published files made
-while MkDocs renders); `mkdocs serve` never forks. Both must publish the same files, or the speed would cost
-residents something."""
+while MkDocs renders, ふりがな added to each built page by another process: mkdocs_hook.RubyElsewhere);
+`mkdocs serve` never forks (ふりがな added inline, before the CSP). Both must publish the same files, or the speed
+would cost residents something."""
 
 from __future__ import annotations
 
@@ -33,5 +34,7 @@ def test_a_build_on_both_cores_writes_what_a_build_on_one_core_writes(built_site
     forked, serial = files(built_site), files(site)
     assert sorted(forked) == sorted(serial)
     assert TIMESTAMPED <= set(serial)
+    with_ruby = [path for path, text in forked.items() if path.endswith(".html") and b"<ruby>" in text]
+    assert len(with_ruby) > 100  # the readings are compared too, not only pages without any
     different = [path for path in serial if path not in TIMESTAMPED and forked[path] != serial[path]]
     assert different == [], different[:20]

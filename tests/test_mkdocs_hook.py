@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from conftest import copy_project, fixture_data
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -70,3 +71,35 @@ def test_preview_renders_again_only_the_pages_an_edit_changed(tmp_path):
         server.join()
         config.plugins.on_shutdown()
     assert can_fork(), "after `serve` ends, this process may use both cores again"
+
+
+class _Upper:
+    """Stands in for Furigana: what the other process did must be what lands in the site."""
+
+    def html(self, page: str) -> str:
+        if "テスト失敗" in page:
+            raise ValueError("テスト: ふりがなを付けられないページ")
+        return page.upper()
+
+
+def test_ruby_added_elsewhere_lands_in_the_site_and_its_failure_fails_the_build(tmp_path):
+    from generator.engine.mkdocs_hook import RubyElsewhere
+
+    site = tmp_path / "site"
+    ruby = RubyElsewhere(_Upper(), site)
+    ruby.put("about/index.html", "<body>about</body>")
+    ruby.put("index.html", "<body>home</body>")
+    site.mkdir()
+    (site / "index.html").write_text("<body>home</body>", encoding="utf-8")  # what MkDocs wrote meanwhile
+    ruby.finish(site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "<BODY>HOME</BODY>"
+    assert (site / "about/index.html").read_text(encoding="utf-8") == "<BODY>ABOUT</BODY>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # its folder is gone
+
+    broken = RubyElsewhere(_Upper(), site)
+    broken.put("index.html", "<body>テスト失敗</body>")
+    with pytest.raises(RuntimeError, match="ふりがなを付けられないページ"):
+        broken.finish(site)
+    broken.abandon()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "<BODY>HOME</BODY>"

@@ -1,11 +1,13 @@
 """The pipeline's shared steps: work handed to the other core comes back whole, or fails the build."""
 
+import multiprocessing
 import os
 import threading
+import time
 
 import pytest
 
-from generator.engine.parallel import InBackground, Streamed, can_fork
+from generator.engine.parallel import Fed, InBackground, Streamed, can_fork
 
 
 def test_background_work_returns_its_result_from_another_process():
@@ -71,3 +73,42 @@ def test_streamed_result_skips_what_was_not_read():
     stream = Streamed(lambda emit: [emit(n) for n in range(100)] and "done")
     assert stream.next_item() == 0
     assert stream.result() == "done"
+
+
+def test_fed_items_are_handled_in_order_by_another_process_that_never_holds_up_the_sender():
+    """ふりがな: MkDocs hands each page over and goes on; the other process adds the ruby at its own pace."""
+    release = multiprocessing.get_context("fork").Event()
+    handled = []
+
+    def handle(item):
+        if not handled:
+            handled.append(release.wait(timeout=30))  # the first page takes long: the sender must not wait
+        handled.append(item)
+
+    fed = Fed(handle, lambda: (os.getpid(), handled))
+    started = time.monotonic()
+    pages = [(f"page-{n}/index.html", "漢字" * 20_000) for n in range(100)]  # 12 MB: far more than a pipe holds
+    for page in pages:
+        fed.put(page)
+    sent = time.monotonic() - started
+    release.set()
+    pid, result = fed.result()
+    assert sent < 25
+    assert pid != os.getpid()
+    assert result == [True, *pages]
+    assert handled == []  # nothing was handled in this process
+
+
+def test_fed_failure_fails_the_sender_and_the_result():
+    fed = Fed(lambda item: 1 / item)
+    fed.put(1)
+    fed.put(0)
+    deadline = time.monotonic() + 20
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        while time.monotonic() < deadline:
+            fed.put(1)
+            time.sleep(0.01)
+    later = Fed(lambda item: 1 / item)
+    later.put(0)
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        later.result()

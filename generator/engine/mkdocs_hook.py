@@ -25,7 +25,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
 from generator.engine.harden import UnpinnedScript, add_csp  # noqa: E402
-from generator.engine.parallel import Streamed, can_fork, stay_on_this_core  # noqa: E402
+from generator.engine.parallel import Fed, Streamed, can_fork, stay_on_this_core  # noqa: E402
 from generator.engine.pipeline import base_url, pages_then_published, plan_site, published_files  # noqa: E402
 from generator.publish.export import move_files, write_files  # noqa: E402
 from generator.registry import urls  # noqa: E402
@@ -41,6 +41,7 @@ _build: list = []  # how this build makes its pages and published files: Streame
 _serving = False  # `mkdocs serve` injects its own inline live-reload script: no CSP there
 _preview: list = []  # `mkdocs serve --dirty`: the folder of generated pages, kept between rebuilds
 _ruby: list = []  # ふりがな: the build's Furigana (generator/registry/furigana.py), readings from this registry
+_ruby_elsewhere: list = []  # a build that can fork: RubyElsewhere, which adds the ruby on the other core
 
 
 def on_startup(command, dirty):
@@ -79,8 +80,11 @@ def on_config(config):
         log.info(problem.format())
     docs_dir = Path(config["docs_dir"])
     # `serve` runs threads, which forbid forking: there, one thing after the other
-    make = StreamedBuild if can_fork() else SerialBuild
-    _build[:] = [make(plan, index, docs_dir, site_url, Path(config["site_dir"]))]
+    forking = can_fork()
+    site_dir = Path(config["site_dir"])
+    _ruby_elsewhere[:] = [RubyElsewhere(_ruby[0], site_dir)] if forking else []  # forked before any thread starts
+    make = StreamedBuild if forking else SerialBuild
+    _build[:] = [make(plan, index, docs_dir, site_url, site_dir)]
     return config
 
 
@@ -210,6 +214,41 @@ class StreamedFile(File):
         Path(self.abs_dest_path).write_bytes(self.content_bytes)
 
 
+class RubyElsewhere:
+    """ふりがな on the other core, beside the streamed pages: `on_post_page` hands each built page (with its CSP)
+    to a forked process, which adds the ruby and writes the page into a folder beside the site, while MkDocs
+    writes it without ruby and goes on; `finish` puts the pages with ruby in their place.
+
+    The same bytes as ruby added here before the CSP: the CSP goes into <head>, ruby only into the text of
+    <body> outside scripts, so neither changes what the other reads (tests/test_build_identity.py)."""
+
+    def __init__(self, furigana: Furigana, site_dir: Path):
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        self._staging = Path(tempfile.mkdtemp(prefix=".hub-ruby-", dir=site_dir.parent))
+        self._fed = Fed(functools.partial(_write_with_ruby, furigana, self._staging))
+
+    def put(self, dest_uri: str, html: str) -> None:
+        try:
+            self._fed.put((dest_uri, html))
+        except RuntimeError as exc:
+            raise PluginError(f"ふりがなを付けられませんでした (could not add furigana):\n{exc}") from None
+
+    def finish(self, site_dir: Path) -> None:
+        self._fed.result()
+        move_files(self._staging, site_dir)
+
+    def abandon(self) -> None:
+        self._fed.stop()
+        shutil.rmtree(self._staging, ignore_errors=True)
+
+
+def _write_with_ruby(furigana: Furigana, staging: Path, page: tuple[str, str]) -> None:
+    dest_uri, html = page
+    target = staging / dest_uri
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(furigana.html(html).encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes
+
+
 class PreviewPages:
     """Generated pages as files that keep their time while their text stays the same, so that
     `mkdocs serve --dirty` renders again only the pages an edit changed (one listing: a few pages, not all).
@@ -256,13 +295,18 @@ class PreviewPages:
 
 def on_post_build(config):
     try:
+        for ruby in _ruby_elsewhere:  # first: the published files replace what MkDocs wrote, as they always did
+            ruby.finish(Path(config["site_dir"]))
+    except RuntimeError as exc:
+        raise PluginError(f"ふりがなを付けられませんでした (could not add furigana):\n{exc}") from None
+    try:
         _build[0].finish(Path(config["site_dir"]))
     except RuntimeError as exc:
         raise PluginError(f"公開用のファイルを作れませんでした (could not make the published files):\n{exc}") from None
 
 
 def on_build_error(error):
-    for build in _build:
+    for build in _build + _ruby_elsewhere:
         build.abandon()
 
 
@@ -279,6 +323,11 @@ def on_env(env, config, files):
 
 def on_post_page(output, page, config):
     where = f"{page.file.src_uri} (generated)" if page.file.generated_by else f"docs/{page.file.src_uri}"
+    if _ruby_elsewhere:  # a build that forks (never `serve`): the other core adds the ruby
+        output = _with_csp(output, where)
+        if output.strip():  # MkDocs writes no empty page
+            _ruby_elsewhere[0].put(page.file.dest_uri, output)
+        return output
     output = _ruby[0].html(output) if _ruby else output
     return output if _serving else _with_csp(output, where)
 

@@ -1,7 +1,7 @@
 """Work on both cores of a small build machine: MkDocs renders on one core, so the generator's own stages
 use the other. Processes are forked, so they inherit what they work on and only results are pickled:
 `InBackground` runs one job, `Streamed` hands over a job's results one by one while it goes on (the pages,
-in the order MkDocs reads them).
+in the order MkDocs reads them), `Fed` handles items this process sends it one by one.
 
 Forking a process that runs threads can deadlock it (`mkdocs serve` runs a server and a watcher): then
 everything runs here, one item after another. `mkdocs serve` works here from its first build on
@@ -15,6 +15,7 @@ import multiprocessing
 import threading
 import traceback
 from collections.abc import Callable
+from queue import SimpleQueue
 
 _this_core_only: list[bool] = []
 
@@ -104,3 +105,58 @@ class Streamed(InBackground):
             if tag != _ITEM:
                 self._final = (bool(tag), value)
         return self._finish(*self._final)
+
+
+_END = "end"
+
+
+class Fed(InBackground):
+    """`handle(item)` in a forked process for each `put(item)`, in order, while this process goes on (ふりがな on
+    the pages MkDocs renders). `result()`, after the last `put`, waits until every item is handled and returns
+    what `finish()` returned, or raises what `handle` or `finish` raised (`put` raises it already when the
+    process has ended early).
+
+    A thread there takes each item off the pipe as soon as it comes, so `put` never waits for `handle`."""
+
+    def __init__(self, handle: Callable[[object], None], finish: Callable[[], object] = lambda: None):
+        context = multiprocessing.get_context("fork")
+        self._items, self._feed = context.Pipe(duplex=False)
+        super().__init__(lambda: self._work(handle, finish))
+        self._items.close()  # only the child reads: a child that ended makes `put` fail instead of wait
+
+    def _work(self, handle: Callable[[object], None], finish: Callable[[], object]) -> object:
+        self._feed.close()  # runs in the child
+        queue: SimpleQueue = SimpleQueue()
+        threading.Thread(target=_take_all, args=(self._items, queue), daemon=True).start()
+        while (message := queue.get())[0] == _ITEM:
+            handle(message[1])
+        if message[0] != _END:
+            raise RuntimeError("this process ended before it sent everything")
+        return finish()
+
+    def put(self, item: object) -> None:
+        try:
+            self._feed.send((_ITEM, item))
+        except OSError:  # it ended (a failed `handle`): say why
+            self._feed.close()
+            self._finish(*self._read())
+            raise
+
+    def result(self) -> object:
+        try:
+            self._feed.send((_END, None))
+        except OSError:  # it ended already: `result` says why
+            pass
+        self._feed.close()
+        return super().result()
+
+
+def _take_all(items, queue: SimpleQueue) -> None:  # noqa: ANN001 - a multiprocessing Connection
+    while True:
+        try:
+            message = items.recv()
+        except EOFError:
+            message = ("eof", None)
+        queue.put(message)
+        if message[0] != _ITEM:
+            return

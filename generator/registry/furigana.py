@@ -17,6 +17,7 @@ run it over its output the same way). `strip_ruby()` gives back the page's text 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,7 +27,8 @@ KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006\u30f6\u30f5"  # wit
 _HAS_KANJI = re.compile(f"[{KANJI}]")
 _RUNS = re.compile(f"[{KANJI}]+|[\u3041-\u309f\u30a0-\u30ff]+|[^{KANJI}\u3041-\u309f\u30a0-\u30ff]+")
 _KANA = re.compile("^[\u3041-\u309f\u30fc]+$")
-_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>", re.S)
+# split() gives text, then per tag: the tag, "/" of an end tag, the name, "/" of a self-closing tag (None: comment)
+_TAG = re.compile(r"(<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>)", re.S)
 # Elements whose text gets no ruby: code, form controls that cannot hold markup, and ruby already there.
 SKIP = frozenset(
     {
@@ -105,6 +107,12 @@ def strip_ruby(html: str) -> str:
 def align(surface: str, reading: str) -> list[Span] | None:
     """Split a word's reading over its kanji runs: 聞い/きい → [(聞, き), (い, None)]; None when they disagree,
     or when two kanji runs stand with nothing readable between them (the split would be a guess)."""
+    spans = _align(surface, reading)
+    return None if spans is None else list(spans)
+
+
+@functools.cache  # the same words come back on every page
+def _align(surface: str, reading: str) -> tuple[Span, ...] | None:
     runs = _RUNS.findall(surface)
     pattern, kinds = "", []
     for run in runs:
@@ -132,7 +140,7 @@ def align(surface: str, reading: str) -> list[Span] | None:
             gi += 1
         else:
             out.append((run, None))
-    return out
+    return tuple(out)
 
 
 def _plain(text: str) -> str:
@@ -307,13 +315,13 @@ class Furigana:
         body = page.find("<body")
         if body < 0:
             return page
-        out, pos, skipping = [page[:body]], body, []
-        for tag in _TAG.finditer(page, body):
-            text = page[pos : tag.start()]
+        out, skipping = [page[:body]], []
+        parts = _TAG.split(page[body:])
+        for at in range(0, len(parts) - 1, 5):
+            text, tag, closing, name, selfclosing = parts[at : at + 5]
             out.append(self.text(text) if not skipping and text else text)
-            out.append(tag.group())
-            pos = tag.end()
-            closing, name, selfclosing = tag.group(1), (tag.group(2) or "").lower(), tag.group(3)
+            out.append(tag)
+            name = (name or "").lower()
             if not name or selfclosing:
                 continue
             if skipping:
@@ -324,7 +332,7 @@ class Furigana:
                         skipping.append(name)
             elif name in SKIP and not closing:
                 skipping.append(name)
-        out.append(page[pos:])
+        out.append(parts[-1])  # after the last tag: nothing to read
         return "".join(out)
 
 
