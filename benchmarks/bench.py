@@ -81,6 +81,15 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024)
 
 
+BARE_HOOK = """from generator.registry import urls
+
+
+def on_env(env, config, files):
+    env.globals["urls"] = urls
+    return env
+"""
+
+
 def bare_config(project: Path, docs: Path) -> Path:
     """mkdocs.yml without `hooks:` and with the generated Markdown as docs_dir."""
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
@@ -90,6 +99,9 @@ def bare_config(project: Path, docs: Path) -> Path:
     # the kinds' lists, which the hook adds to the navigation (generator/engine/mkdocs_hook.py, with_kinds)
     kinds = "".join(f"  - {k.label}: {k.folder}/index.md\n" for k in KINDS)
     text = text.replace("  - 地域 (広域圏): regions/index.md\n", "  - 地域 (広域圏): regions/index.md\n" + kinds)
+    # The theme's 404 page makes its links with the one URL rule: the only thing of ours a bare build is given.
+    (project / "bare_hook.py").write_text(BARE_HOOK, encoding="utf-8")
+    text += "hooks:\n  - bare_hook.py\n"
     config = project / "mkdocs-bare.yml"
     config.write_text(text, encoding="utf-8")
     return config

@@ -63,10 +63,13 @@ def test_a_stage_is_timed_in_its_own_process(tiny):
     assert "0 件のエラー" in (project / ".bench.log").read_text(encoding="utf-8")
 
 
-def test_bare_config_has_no_hook_and_reads_the_generated_markdown(tiny, tmp_path):
+def test_bare_config_has_not_our_hook_and_reads_the_generated_markdown(tiny, tmp_path):
     project, _ = tiny
     config = yaml.load(bench.bare_config(project, tmp_path).read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    assert "hooks" not in config
+    # only the URL rule for the theme's 404 page: no generating, no ふりがな, no CSP
+    assert config["hooks"] == ["bare_hook.py"]
+    assert (project / "bare_hook.py").read_text(encoding="utf-8") == bench.BARE_HOOK
+    assert "generator.registry import urls" in bench.BARE_HOOK and "engine" not in bench.BARE_HOOK
     assert config["docs_dir"] == str(tmp_path)
     assert config["nav"], "the same navigation as the real build"
 
