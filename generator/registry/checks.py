@@ -71,6 +71,8 @@ class Registry:
     yasashii: Any = (
         None  # generator.registry.yasashii.Yasashii: やさしい日本語 versions of the messages (data/yasashii.yml)
     )
+    # generator.registry.furigana.Furigana: the analyser with the registry's names, once the readings are checked
+    furigana: Any = None
     documents: dict[tuple[str, str], Document] = field(default_factory=dict)  # (kind, id) → source file
     problems: list[Problem] = field(default_factory=list)
 
@@ -388,7 +390,7 @@ def _check_readings(reg: Registry, problems: list[Problem]) -> None:
     named = [(kind, listing) for kind, listing in reg.all_listings() if has_kanji(listing.name)]
     if not named:
         return
-    furigana = Furigana(Furigana.registry_names(reg))
+    furigana = reg.furigana = Furigana(Furigana.registry_names(reg))  # the build adds ruby with the same one
     for kind, listing in named:
         if words := furigana.unsure_words(listing.name, listing.name_kana):
             doc = reg.documents[(kind, listing.id)]

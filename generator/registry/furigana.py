@@ -172,9 +172,13 @@ class Furigana:
 
     @classmethod
     def for_registry(cls, registry, previous: Furigana | None = None) -> Furigana:
-        """The readings for this registry; `previous` is kept when its names are the same (serve: warm cache)."""
+        """The readings for this registry: `previous` when its names are the same (serve: a warm cache), else the
+        one validation read the names with (`Registry.furigana`), else a new one."""
         names = cls.registry_names(registry)
-        return previous if previous is not None and previous.names == names else cls(names)
+        for made in (previous, getattr(registry, "furigana", None)):
+            if made is not None and made.names == names:
+                return made
+        return cls(names)
 
     @staticmethod
     def registry_names(registry) -> dict[str, str]:
