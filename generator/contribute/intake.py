@@ -221,6 +221,17 @@ def _label_for(form: Form, loc: tuple | str) -> str:
     return str(loc if not isinstance(loc, tuple) else dotted(loc)) or "(全体)"
 
 
+def _validated(model, data: dict, form: Form, result: IntakeResult):
+    """The listing the answers make, named in `result`; or None, with what is wrong in `result.messages`."""
+    try:
+        listing = model.model_validate(data)
+    except ValidationError as exc:
+        result.messages = _validation_messages(form, exc)
+        return None
+    result.name = listing.name
+    return listing
+
+
 def _validation_messages(form: Form, exc: ValidationError) -> list[str]:
     out = []
     for err in exc.errors(include_url=False):
@@ -285,12 +296,8 @@ def intake(root: Path, body: str, today: dt.date | None = None, context: EventCo
     if errors:
         result.messages = errors
         return result
-    try:
-        listing = model.model_validate(data)
-    except ValidationError as exc:
-        result.messages = _validation_messages(form, exc)
+    if (listing := _validated(model, data, form, result)) is None:
         return result
-    result.name = listing.name
     return _write(root, form, {path: listing_yaml(form.kind, listing)}, result, today)
 
 
@@ -364,12 +371,8 @@ def confirm(
         ]
         return result
     data["last_confirmed"] = today
-    try:
-        listing = model.model_validate(data)
-    except ValidationError as exc:
-        result.messages = _validation_messages(form, exc)
+    if (listing := _validated(model, data, form, result)) is None:
         return result
-    result.name = listing.name
     result.confirmation = Confirmation(context.author, tuple(listing.maintainer_accounts), today)
     text = with_top_level_line(path.read_text(encoding="utf-8"), "last_confirmed", today.isoformat(), "last_verified")
     return _write(root, form, {path: text}, result, today)

@@ -88,14 +88,8 @@ def _page_url(slugs: tuple[str, ...]) -> str:
     return urls.page_url(_page_path(slugs))
 
 
-@dataclass(frozen=True)
-class Result:
-    """The page an option that ends leads to: the list and filters chosen on the way."""
-
-    slugs: tuple[str, ...]
-    chosen: tuple[str, ...]  # the labels chosen, the last one included
-    list: str
-    filters: tuple[tuple[str, str], ...]  # duplicates dropped, order kept
+class _AtSlugs:
+    """A finder page's file and address, from the `slugs` of the choices that lead to it."""
 
     @property
     def path(self) -> str:
@@ -105,6 +99,16 @@ class Result:
     def url(self) -> str:
         return _page_url(self.slugs)
 
+
+@dataclass(frozen=True)
+class Result(_AtSlugs):
+    """The page an option that ends leads to: the list and filters chosen on the way."""
+
+    slugs: tuple[str, ...]
+    chosen: tuple[str, ...]  # the labels chosen, the last one included
+    list: str
+    filters: tuple[tuple[str, str], ...]  # duplicates dropped, order kept
+
     @property
     def list_url(self) -> str:
         """The same result on the list page, whose filters can be changed (a shareable address)."""
@@ -112,7 +116,7 @@ class Result:
 
 
 @dataclass
-class Step:
+class Step(_AtSlugs):
     """One page of the finder: the question reached by `slugs`, and what was chosen on the way."""
 
     slugs: tuple[str, ...]
@@ -123,14 +127,6 @@ class Step:
     choices: tuple[Choice, ...] = ()
     towns: dict[str, str] = field(default_factory=dict)  # town code → its result (a `towns` question only)
     results: tuple[Result, ...] = ()  # the result pages of this step's options that end
-
-    @property
-    def path(self) -> str:
-        return _page_path(self.slugs)
-
-    @property
-    def url(self) -> str:
-        return _page_url(self.slugs)
 
 
 @dataclass

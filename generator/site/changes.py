@@ -120,32 +120,19 @@ def atom(title: str, feed_path: str, page_path: str, events: list[Event], site_u
 
 def feed_files(index: Index, site_url: str) -> dict[str, bytes]:
     site = index.registry.site
-    files = {
-        urls.feed("changes/"): atom(
-            f"{site.title}: 更新のお知らせ", urls.feed("changes/"), "changes/", all_events(index), site_url, site.title
-        )
+    feeds = [("更新のお知らせ", "changes/", all_events(index))]
+    feeds += [
+        (f"{town.name}の更新", urls.town(town.code), all_events(index, for_town(town.code, town.region)))
+        for town in index.registry.municipalities.values()
+    ]
+    feeds += [
+        (f"{region.name}の更新", urls.region(region.id), all_events(index, for_region(index, region.id)))
+        for region in index.registry.regions.values()
+    ]
+    return {
+        urls.feed(page): atom(f"{site.title}: {title}", urls.feed(page), page, events, site_url, site.title)
+        for title, page, events in feeds
     }
-    for town in index.registry.municipalities.values():
-        page = urls.town(town.code)
-        files[urls.feed(page)] = atom(
-            f"{site.title}: {town.name}の更新",
-            urls.feed(page),
-            page,
-            all_events(index, for_town(town.code, town.region)),
-            site_url,
-            site.title,
-        )
-    for region in index.registry.regions.values():
-        page = urls.region(region.id)
-        files[urls.feed(page)] = atom(
-            f"{site.title}: {region.name}の更新",
-            urls.feed(page),
-            page,
-            all_events(index, for_region(index, region.id)),
-            site_url,
-            site.title,
-        )
-    return files
 
 
 # ---------------------------------------------------------------- freshness, for /status/
