@@ -21,6 +21,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -95,6 +96,11 @@ def _get(obj: Any, path: tuple) -> Any:
     return obj
 
 
+@cache  # asked for every empty list of every row; pydantic inspects the default factory each time
+def _empty_by_default(model: type[BaseModel], path: str) -> bool:
+    return _default(model, path) == []
+
+
 def _default(model: type[BaseModel], path: str) -> Any:
     *parents, last = path.split(".")
     for part in parents:
@@ -125,7 +131,7 @@ def listing_row(entry: Entry, site_url: str = "", prefecture: str = "") -> dict[
             row[column.name] = ""
         else:
             value = part_value(listing, column) if column.part else _get(listing, column.path)
-            if value == [] and column.field and _default(model, column.field) != []:
+            if value == [] and column.field and not _empty_by_default(model, column.field):
                 row[column.name] = "[]"  # an empty list that is not the default (languages)
             elif value == [] or value is None:
                 row[column.name] = ""

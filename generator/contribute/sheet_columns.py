@@ -33,6 +33,7 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
@@ -216,7 +217,8 @@ class Column:
     view: Callable[[Listing], Any] | None = None  # a part's value when the standard means more than the first item
     derive: Callable[[Entry, str, str], str] | None = None  # reference: (entry, site_url, prefecture) → cell
 
-    @property
+    # path, model and codec are read for every cell written (a sheet of 4,000 listings): worked out once each
+    @cached_property
     def path(self) -> Path_:
         return _path(self.field or self.part or "")
 
@@ -243,12 +245,12 @@ class Column:
         """`kind` as a data folder (windows) or as `new` names it (window)."""
         return not self.kinds or (kinds.BY_NAME[kind].folder if kind in kinds.BY_NAME else kind) in self.kinds
 
-    @property
+    @cached_property
     def model(self) -> type[Listing]:
         """A listing model that has this column's field."""
         return next(k.model for k in kinds.KINDS if self.applies_to(k.folder))
 
-    @property
+    @cached_property
     def codec(self) -> Codec:
         if self.field is None and self.part is None:
             return TEXT

@@ -293,6 +293,17 @@ class Index:
     def all_entries(self) -> list[Entry]:
         return [e for kind in self.entries for e in self.entries[kind]]
 
+    def located_in(self, code: str) -> list[Entry]:
+        """The open listings located in the town (its staff can check them), in display order."""
+        return self._by_town.get(code, [])
+
+    @cached_property
+    def _by_town(self) -> dict[str, list[Entry]]:  # asked once per town: grouped once, not searched each time
+        grouped: dict[str, list[Entry]] = {}
+        for entry in self.all_entries:
+            grouped.setdefault(entry.listing.municipality, []).append(entry)
+        return grouped
+
     def highlight(self, entries: list[Entry]) -> tuple[list[Entry], int]:
         """A few of `entries` for a page every visitor sees (home, the doors), and how many there are in all.
 

@@ -15,7 +15,7 @@ from ..registry.index import Entry, Index
 
 def pack_entries(index: Index, code: str) -> list[Entry]:
     """The open listings located in the town: the ones its staff can check."""
-    return [e for e in index.all_entries if e.listing.municipality == code]
+    return index.located_in(code)
 
 
 def sheet_name(code: str) -> str:
