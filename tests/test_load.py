@@ -122,3 +122,22 @@ def test_control_and_bidi_characters_are_refused_with_their_line(tmp_path, text,
     problem = exc.value.problem
     assert (problem.code, problem.line, problem.column) == ("control-character", line, col)
     assert f"見えない制御文字 ({char})" in problem.message
+
+
+def _read_with(loader_class: type, text: str, path: Path) -> tuple:
+    node, loader = load._compose(text, loader_class)
+    doc = load.Document(path=path, data=None)
+    doc.data = load._to_python(node, (), doc, loader)
+    return doc.data, doc.positions
+
+
+def test_files_without_a_star_are_composed_by_libyaml_into_the_same_data_and_positions(tmp_path):
+    """A text with no `*` cannot hold an alias, so libyaml composes it (faster); it must read every registry file
+    as the composer that refuses aliases does, positions included."""
+    files = sorted((ROOT / "data").rglob("*.yml"))
+    assert len(files) > 40
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert _read_with(load._FastStrictLoader, text, path) == _read_with(load._FastestStrictLoader, text, path), path
+    quoted = load_file(write(tmp_path, "name: 'テスト*相談室'\nnote: a*b\n"))  # a star that is no alias: read as text
+    assert quoted.data == {"name": "テスト*相談室", "note": "a*b"}
