@@ -82,24 +82,34 @@ class _Upper:
         return page.upper()
 
 
-def test_ruby_added_elsewhere_lands_in_the_site_and_its_failure_fails_the_build(tmp_path):
+def test_ruby_added_elsewhere_lands_in_the_site_and_its_failure_fails_the_build(tmp_path, caplog):
+    import logging
+
     from generator.engine.mkdocs_hook import RubyElsewhere
 
     site = tmp_path / "site"
     ruby = RubyElsewhere(_Upper(), site)
-    ruby.put("about/index.html", "<body>about</body>")
-    ruby.put("index.html", "<body>home</body>")
-    site.mkdir()
-    (site / "index.html").write_text("<body>home</body>", encoding="utf-8")  # what MkDocs wrote meanwhile
-    ruby.finish(site)
+    site.mkdir()  # MkDocs empties (or makes) the folder before the first page
+    assert ruby.put("about.md", "about/index.html", "<body>about</body>") == "", "MkDocs is left nothing to write"
+    assert ruby.put("index.md", "index.html", "<body>home</body>") == ""
+    build_log = logging.getLogger("mkdocs.commands.build")
+    with caplog.at_level(logging.INFO, logger="mkdocs.commands.build"):
+        build_log.info("Page skipped: 'index.md'. Generated empty output.")  # MkDocs' note for a handed page
+        build_log.info("Page skipped: 'empty.md'. Generated empty output.")  # a page that really was empty
+    assert [r.getMessage() for r in caplog.records] == ["Page skipped: 'empty.md'. Generated empty output."]
+    ruby.finish()
     assert (site / "index.html").read_text(encoding="utf-8") == "<BODY>HOME</BODY>"
     assert (site / "about/index.html").read_text(encoding="utf-8") == "<BODY>ABOUT</BODY>"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # its folder is gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # nothing left beside the site
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs.commands.build"):
+        build_log.info("Page skipped: 'index.md'. Generated empty output.")
+    assert len(caplog.records) == 1, "after the build, MkDocs' log is as it was"
 
     broken = RubyElsewhere(_Upper(), site)
-    broken.put("index.html", "<body>テスト失敗</body>")
+    broken.put("index.md", "index.html", "<body>テスト失敗</body>")
     with pytest.raises(RuntimeError, match="ふりがなを付けられないページ"):
-        broken.finish(site)
+        broken.finish()
     broken.abandon()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
     assert (site / "index.html").read_text(encoding="utf-8") == "<BODY>HOME</BODY>"

@@ -216,35 +216,48 @@ class StreamedFile(File):
 
 class RubyElsewhere:
     """ふりがな on the other core, beside the streamed pages: `on_post_page` hands each built page (with its CSP)
-    to a forked process, which adds the ruby and writes the page into a folder beside the site, while MkDocs
-    writes it without ruby and goes on; `finish` puts the pages with ruby in their place.
+    to a forked process, which adds the ruby and writes the page in its place in the site, while MkDocs goes on
+    with an empty page, which it does not write (its note "Page skipped" for those is kept out of the log).
 
     The same bytes as ruby added here before the CSP: the CSP goes into <head>, ruby only into the text of
     <body> outside scripts, so neither changes what the other reads (tests/test_build_identity.py)."""
 
     def __init__(self, furigana: Furigana, site_dir: Path):
-        site_dir.parent.mkdir(parents=True, exist_ok=True)
-        self._staging = Path(tempfile.mkdtemp(prefix=".hub-ruby-", dir=site_dir.parent))
-        self._fed = Fed(functools.partial(_write_with_ruby, furigana, self._staging))
+        # MkDocs empties the site's folder after on_config, before the first page is built (and handed over)
+        self._fed = Fed(functools.partial(_write_with_ruby, furigana, site_dir))
+        self._handed: set[str] = set()
+        logging.getLogger("mkdocs.commands.build").addFilter(self._not_skipped)
 
-    def put(self, dest_uri: str, html: str) -> None:
+    def put(self, src_uri: str, dest_uri: str, html: str) -> str:
+        """The page for MkDocs to write: none, as this process writes it."""
         try:
             self._fed.put((dest_uri, html))
         except RuntimeError as exc:
             raise PluginError(f"ふりがなを付けられませんでした (could not add furigana):\n{exc}") from None
+        self._handed.add(src_uri)
+        return ""
 
-    def finish(self, site_dir: Path) -> None:
-        self._fed.result()
-        move_files(self._staging, site_dir)
+    def _not_skipped(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return message.removeprefix("Page skipped: '").rpartition("'. Generated")[0] not in self._handed
+
+    def finish(self) -> None:
+        try:
+            self._fed.result()
+        finally:
+            self._unhook()
 
     def abandon(self) -> None:
         self._fed.stop()
-        shutil.rmtree(self._staging, ignore_errors=True)
+        self._unhook()
+
+    def _unhook(self) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(self._not_skipped)
 
 
-def _write_with_ruby(furigana: Furigana, staging: Path, page: tuple[str, str]) -> None:
+def _write_with_ruby(furigana: Furigana, site_dir: Path, page: tuple[str, str]) -> None:
     dest_uri, html = page
-    target = staging / dest_uri
+    target = site_dir / dest_uri
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(furigana.html(html).encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes
 
@@ -295,8 +308,8 @@ class PreviewPages:
 
 def on_post_build(config):
     try:
-        for ruby in _ruby_elsewhere:  # first: the published files replace what MkDocs wrote, as they always did
-            ruby.finish(Path(config["site_dir"]))
+        for ruby in _ruby_elsewhere:
+            ruby.finish()
     except RuntimeError as exc:
         raise PluginError(f"ふりがなを付けられませんでした (could not add furigana):\n{exc}") from None
     try:
@@ -325,9 +338,7 @@ def on_post_page(output, page, config):
     where = f"{page.file.src_uri} (generated)" if page.file.generated_by else f"docs/{page.file.src_uri}"
     if _ruby_elsewhere:  # a build that forks (never `serve`): the other core adds the ruby
         output = _with_csp(output, where)
-        if output.strip():  # MkDocs writes no empty page
-            _ruby_elsewhere[0].put(page.file.dest_uri, output)
-        return output
+        return _ruby_elsewhere[0].put(page.file.src_uri, page.file.dest_uri, output) if output.strip() else output
     output = _ruby[0].html(output) if _ruby else output
     return output if _serving else _with_csp(output, where)
 
