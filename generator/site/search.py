@@ -89,10 +89,16 @@ def _is_cjk(run: str) -> bool:
     return not ("a" <= run[0] <= "z" or "0" <= run[0] <= "9")
 
 
-def tokens(text: str) -> list[str]:
-    """For CJK runs, the (up to) three characters starting at each position; whole words for Latin and digits."""
+def runs(text: str) -> list[str]:
+    """The normalised text's runs of CJK characters, and of Latin letters and digits."""
+    return _RUN.findall(normalise(text))
+
+
+def tokens(text: str, of_runs: list[str] | None = None) -> list[str]:
+    """For CJK runs, the (up to) three characters starting at each position; whole words for Latin and digits.
+    `of_runs`: the text's `runs()`, when they are at hand already."""
     out: list[str] = []
-    for run in _RUN.findall(normalise(text)):
+    for run in runs(text) if of_runs is None else of_runs:
         if _is_cjk(run):
             out.extend(run[i : i + 3] for i in range(len(run)))
         else:
@@ -129,10 +135,11 @@ def _prefixes(token: str) -> list[str]:
     return [token[:k] + "*" for k in range(1, len(token) + 1)]
 
 
-def pairs(text: str) -> list[str]:
+def pairs(text: str, of_runs: list[str] | None = None) -> list[str]:
     """`ab*` keys: every two CJK characters side by side, counted as such (a query of two characters, and a
     longer one on no page in order, looks them up; a merge of the triples would lose how often they occur)."""
-    return [run[i : i + 2] + "*" for run in _RUN.findall(normalise(text)) if _is_cjk(run) for i in range(len(run) - 1)]
+    found = runs(text) if of_runs is None else of_runs
+    return [run[i : i + 2] + "*" for run in found if _is_cjk(run) for i in range(len(run) - 1)]
 
 
 # ---------------------------------------------------------------- documents
@@ -241,11 +248,13 @@ def _without_suffix(name: str) -> str:
 # ---------------------------------------------------------------- index files
 
 
-def _weights(doc: Doc, body: Counter, avg_len: float) -> dict[str, float]:
+def _weights(doc: Doc, body: Counter, body_pairs: list[str], avg_len: float) -> dict[str, float]:
     """Token → weight for one page: BM25 over the body, plus a fixed bonus for a hit in the title or
     in the page's names (saturating them together would let a long page's body drown a short title)."""
     norm = K1 * (1 - B + B * sum(body.values()) / avg_len)
-    weights = {token: tf * (K1 + 1) / (tf + norm) for token, tf in (body + Counter(pairs(doc.body))).items()}
+    counts = body.copy()
+    counts.update(body_pairs)
+    weights = {token: tf * (K1 + 1) / (tf + norm) for token, tf in counts.items()}
     for name, text in (("title", doc.title), ("names", " ".join(doc.names))):
         for token in set(tokens(text)) | set(pairs(text)):
             weights[token] = weights.get(token, 0.0) + FIELD_BONUS[name]
@@ -261,11 +270,12 @@ def build_search_files(docs: list[Doc], buckets: int | None = None) -> dict[str,
     # About a shard a page, so few other keys share a query's shards; at most 8,192 files (16,384 would save
     # ひきこもり another ~8 KB at 18,000 pages, for twice the files to write and upload)
     buckets = buckets or max(64, min(8192, len(docs)))
-    bodies = [Counter(tokens(doc.body)) for doc in docs]
+    body_runs = [runs(doc.body) for doc in docs]  # each page's text normalised once, for its tokens and pairs
+    bodies = [Counter(tokens(doc.body, found)) for doc, found in zip(docs, body_runs)]
     avg_len = sum(sum(body.values()) for body in bodies) / max(1, len(docs)) or 1.0
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for doc_id, (doc, body) in enumerate(zip(docs, bodies)):
-        for token, weight in _weights(doc, body, avg_len).items():
+    for doc_id, (doc, body, found) in enumerate(zip(docs, bodies, body_runs)):
+        for token, weight in _weights(doc, body, pairs(doc.body, found), avg_len).items():
             postings[token].append((doc_id, max(1, round(weight * 10))))
     encoded = {token: encode_postings(found) for token, found in postings.items()}
 
@@ -368,10 +378,10 @@ def town_choices(reg) -> list[dict[str, str]]:
 def query_terms(query: str, apart: bool = False) -> list[tuple[str, bool]]:
     """(token, is_prefix) pairs: one or two CJK characters and the last Latin word match as prefixes; longer
     CJK runs are their overlapping triples, or with `apart` their pairs, found anywhere on the page."""
-    runs = _RUN.findall(normalise(query))
+    query_runs = runs(query)
     terms: list[tuple[str, bool]] = []
-    for i, run in enumerate(runs):
-        last = i == len(runs) - 1
+    for i, run in enumerate(query_runs):
+        last = i == len(query_runs) - 1
         if _is_cjk(run):
             size = 2 if apart else 3
             terms += (
