@@ -28,6 +28,7 @@ from generator.site.search import (
     exact_key,
     normalise,
     page_text,
+    pairs,
     query_terms,
     rank,
     tokens,
@@ -164,7 +165,10 @@ def reference_rank(docs: list[Doc], query: str) -> list[int]:
     weight among the tokens it starts (what version 1 computed by scanning a first-character shard)."""
     bodies = [Counter(tokens(doc.body)) for doc in docs]
     avg_len = sum(sum(b.values()) for b in bodies) / len(docs)
-    pages = [{t: max(1, round(w * 10)) for t, w in _weights(d, b, avg_len).items()} for d, b in zip(docs, bodies)]
+    pages = [
+        {t: max(1, round(w * 10)) for t, w in _weights(d, b, pairs(d.body), avg_len).items()}
+        for d, b in zip(docs, bodies)
+    ]
     exact = exact_key(query)
 
     def score(terms):
