@@ -14,6 +14,8 @@ import pytest
 from conftest import ROOT
 
 from generator.registry import urls
+from generator.registry.checks import load_registry
+from generator.registry.index import build_index
 
 # a route's fixed part at the start of an address (not inside another path such as api/v1/calendars/regions/)
 ROUTE_WORDS = re.compile(r"(?<![\w/.-])(municipalities|regions|flyers)/|contribute/towns")
@@ -141,6 +143,12 @@ def test_every_town_page_has_the_sections_of_the_table_in_its_order(built_site):
     for page in pages:
         ids = re.findall(r'<h[12]\b[^>]*\bid="([^"]+)"', page.read_text(encoding="utf-8"))
         assert ids == list(urls.TOWN_SECTIONS.values()), page
+
+
+def test_every_section_the_index_names_has_an_anchor():
+    """What TownView sorts (`shown`, `totals`) is a section of the table, so a page can link to it."""
+    view = next(iter(build_index(load_registry(ROOT)).towns.values()))
+    assert set(view.shown) | set(view.totals) <= set(urls.TOWN_SECTIONS)
 
 
 def test_the_town_sections_stay_as_printed():
