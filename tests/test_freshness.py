@@ -50,11 +50,11 @@ def test_the_validator_warns_in_the_same_words(built):
     ]
 
 
-@pytest.mark.parametrize(("today", "months"), [(dt.date(2026, 11, 30), 15), (dt.date(2026, 12, 1), 16)])
+@pytest.mark.parametrize(("today", "months"), [(dt.date(2026, 11, 14), 33), (dt.date(2026, 11, 15), 34)])
 def test_the_warning_counts_whole_calendar_months(built, today, months):
-    """Checked 2025-08-01: the 16th month is full on 2026-12-01, not a day before (486 days // 30 said 16)."""
+    """Checked 2024-01-15: the 34th month is full on 2026-11-15, not a day before (1,034 days // 30 said 34)."""
     root, _registry, _index, _pages = built
-    [warning] = [p for p in load_registry(root, today).problems if p.code == "stale" and "fifteen" in p.format()]
+    [warning] = [p for p in load_registry(root, today).problems if p.code == "stale" and "ken-madoguchi" in p.format()]
     assert f"情報確認日から {months} か月以上たっています。" in warning.format()
 
 
