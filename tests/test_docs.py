@@ -78,3 +78,15 @@ def test_commands_in_hacking_exist():
     assert {c for c in commands if c not in help_text} == set()
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert {t for t in targets if not re.search(rf"^{t}:", makefile, re.M)} == set()
+
+
+def test_readme_names_the_freshness_rule_not_its_period():
+    """The period lives in checks.STALE_AFTER_DAYS only (HACKING: "one line"): README points at it and writes none of
+    the words derived from it, so changing the rule leaves no stale sentence behind."""
+    from generator.contribute.reminders import MONTHS
+    from generator.registry.checks import STALE_JA, STALE_MONTHS_JA
+    from generator.registry.vocab import months_ja
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "STALE_AFTER_DAYS" in text
+    assert [words for words in (STALE_JA, STALE_MONTHS_JA, months_ja(MONTHS)) if words in text] == []

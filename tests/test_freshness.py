@@ -7,6 +7,7 @@ and a clerk read is pinned as they read it (「1年」「12か月」「15か月�
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -15,7 +16,7 @@ from conftest import TODAY, fixture_data
 from generator.engine.pipeline import generate_pages
 from generator.publish.export import export_files
 from generator.registry.checks import load_registry
-from generator.registry.vocab import age_ja, cost_ja, period_ja
+from generator.registry.vocab import age_ja, cost_ja, months_since, period_ja
 
 SITE = "https://hub.example.org/"
 
@@ -41,12 +42,37 @@ def test_the_validator_warns_in_the_same_words(built):
     warnings = [p.format() for p in load_registry(root, TODAY).problems if p.code == "stale"]
     assert warnings == [
         "data/windows/test-fifteen-months.yml:18:1: warning[stale] last_verified: "
-        "情報確認日から 16 か月以上たっています。内容を確認してください "
+        "情報確認日から 15 か月以上たっています。内容を確認してください "
         "(last verified more than 12 months ago): '2025-08-01'",
         "data/windows/test-ken-madoguchi.yml:17:1: warning[stale] last_verified: "
         "情報確認日から 34 か月以上たっています。内容を確認してください "
         "(last verified more than 12 months ago): '2024-01-15'",
     ]
+
+
+@pytest.mark.parametrize(("today", "months"), [(dt.date(2026, 11, 14), 33), (dt.date(2026, 11, 15), 34)])
+def test_the_warning_counts_whole_calendar_months(built, today, months):
+    """Checked 2024-01-15: the 34th month is full on 2026-11-15, not a day before (1,034 days // 30 said 34)."""
+    root, _registry, _index, _pages = built
+    [warning] = [p for p in load_registry(root, today).problems if p.code == "stale" and "ken-madoguchi" in p.format()]
+    assert f"情報確認日から {months} か月以上たっています。" in warning.format()
+
+
+@pytest.mark.parametrize(
+    ("checked", "today", "months"),
+    [
+        ("2025-08-15", "2026-11-14", 14),
+        ("2025-08-15", "2026-11-15", 15),
+        ("2025-08-31", "2025-09-30", 0),  # a month without a 31st: the month is full on 10-01
+        ("2025-08-31", "2025-10-01", 1),
+        ("2024-02-29", "2025-02-28", 11),
+        ("2024-02-29", "2025-03-01", 12),
+        ("2025-12-20", "2026-01-19", 0),
+        ("2025-12-20", "2026-01-20", 1),
+    ],
+)
+def test_months_since_counts_only_months_that_have_passed(checked, today, months):
+    assert months_since(dt.date.fromisoformat(checked), dt.date.fromisoformat(today)) == months
 
 
 def test_the_listing_page_says_how_long_ago(built):

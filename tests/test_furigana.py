@@ -259,3 +259,46 @@ def test_flyer_printed_with_ruby_on_stays_one_page(browser, built_site, tmp_path
             info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
             assert re.search(r"^Pages:\s+1$", info, re.M), path
     context.close()
+
+
+# The words of each label in a list page's filter box, as laid-out pieces: text runs and whole ruby words (a ruby
+# word is measured as one box, since its reading may widen it), skipping the checkbox, the select and the readings.
+LABEL_PIECES = """() => [...document.querySelectorAll('.hub-filters label')].filter(l => l.offsetParent).map(label => {
+    const rects = [], words = [], walk = node => {
+        if (node.nodeType === Node.TEXT_NODE && node.data.trim()) {
+            const range = document.createRange(); range.selectNodeContents(node); rects.push(...range.getClientRects());
+            words.push(node.data);
+        } else if (node.nodeName === 'RUBY') { rects.push(...node.getClientRects()); words.push(node.textContent);
+        } else if (node.nodeType === Node.ELEMENT_NODE && !['RT', 'SELECT', 'INPUT'].includes(node.nodeName)) {
+            node.childNodes.forEach(walk); }
+    };
+    walk(label);
+    return {text: words.join('').trim(), rects: rects.filter(r => r.width > 0)
+        .map(r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom}))};
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("ruby", ["off", "on"])
+@pytest.mark.parametrize("path", ["/windows/", "/ibasho/"])
+def test_filter_labels_read_as_one_run_of_words_on_a_phone(browser, server, ruby, path):  # noqa: F811
+    """A ruby word in a label is not a separate box with a gap before it (「電話 以外 で 相談」), and a label that
+    wraps goes on beside its checkbox, not under it (「ご家族だけの相談」/「ができる」)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP", is_mobile=True)
+    context.add_init_script(f"localStorage.setItem('hub-furigana', '{ruby}')")
+    page = context.new_page()
+    page.goto(server + path)
+    assert ruby_shown(page) == (ruby == "on")
+    labels = page.evaluate(LABEL_PIECES)
+    assert path != "/windows/" or "電話以外で相談できる" in [label["text"] for label in labels]
+    for label in labels:
+        rects, lines = label["rects"], 1
+        for before, after in zip(rects, rects[1:]):
+            if after["top"] < (before["top"] + before["bottom"]) / 2 < after["bottom"]:  # on the same line
+                assert after["left"] - before["right"] < 1, f"a gap inside 「{label['text']}」"
+            else:
+                lines += 1
+                assert abs(after["left"] - rects[0]["left"]) < 1, f"「{label['text']}」 goes on under its checkbox"
+        if label["text"] in ("電話以外で相談できる", "ご家族だけの相談ができる", "住んでいる市町村"):
+            assert lines == 1, f"「{label['text']}」 is broken over {lines} lines at 390 px"
+    context.close()

@@ -179,6 +179,14 @@ def test_new_years_eve(browser, server):
     page.context.close()
 
 
+def test_a_site_left_unbuilt_past_its_calendar_claims_no_time(browser, server):
+    """Past the holidays the build knew, hub.js says what a card without any time says, and never 受付中."""
+    page = visit(browser, server, dt.datetime.combine(TODAY + dt.timedelta(days=3 * 365), dt.time(10, 0), JST))
+    for name in ("テスト平日窓口", "テスト夜の電話", "テスト時間なし窓口"):
+        assert now_text(page, name) == "受付時間は連絡先でご確認ください", name
+    page.context.close()
+
+
 def test_the_listing_page_says_it_too(browser, server):
     day = next_day(TODAY + dt.timedelta(days=2), lambda d: d.weekday() == 2 and not closed_day(d))
     page = visit(

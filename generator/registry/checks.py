@@ -32,7 +32,7 @@ from .models import (
 )
 from .problems import Problem, sort_problems
 from .validate import build_model, load_and_build, load_document
-from .vocab import months_ja, period_ja
+from .vocab import months_ja, months_since, period_ja
 from .yasashii import load_yasashii
 
 # Nagano prefecture's extent with a small margin (its extremes: 35.20–37.03 N, 137.32–138.74 E).
@@ -316,7 +316,7 @@ def _check_listing(doc: Document, listing: Listing, reg: Registry, today: dt.dat
             f"(last_verified is more precise than its source's date: write '{coarse}')",
         )
 
-    age = (today - listing.checked_on).days  # a confirmation by the operator counts as a check
+    age = months_since(listing.checked_on, today)  # a confirmation by the operator counts as a check
     if is_stale(listing, today) and listing.closed is None:  # nobody needs to re-check a closed place
         line, col = doc.position(("last_verified",))
         problems.append(
@@ -326,7 +326,7 @@ def _check_listing(doc: Document, listing: Listing, reg: Registry, today: dt.dat
                 col,
                 "stale",
                 "last_verified",
-                f"情報確認日から {age // 30} か月以上たっています。内容を確認してください "
+                f"情報確認日から {age} か月以上たっています。内容を確認してください "
                 f"(last verified more than {STALE_EN} ago): '{listing.last_verified}'",
             )
         )

@@ -159,14 +159,14 @@ class Finder:
 
 
 def town_url(code: str, list_: str | None, filters: tuple[tuple[str, str], ...]) -> str:
-    """A town's page, at the section that answers what was chosen (generator/site/templates/town.md.j2's anchors)."""
+    """A town's page, at the section that answers what was chosen (`urls.TOWN_SECTIONS`)."""
     if list_ in BY_FOLDER and BY_FOLDER[list_].nearby:
         section = list_
     elif ("flag", "nophone") in filters:
-        section = "no-phone"
+        section = "no_phone"
     else:
         section = "own"
-    return f"{urls.town(code)}#{section}"
+    return urls.town_section(code, section)
 
 
 def result_url(list_: str | None, filters: tuple[tuple[str, str], ...]) -> str:

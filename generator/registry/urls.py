@@ -11,6 +11,8 @@ finds any address spelt elsewhere.
 
 from __future__ import annotations
 
+from .kinds import NEARBY
+
 # name → pattern; the only place an address's shape is written
 ROUTES = {
     "towns": "municipalities/",
@@ -23,6 +25,21 @@ ROUTES = {
     "town_flyer": "flyers/{code}/",
     "region_flyer": "flyers/regions/{id}/",
     "town_pack": "contribute/towns/{code}/",
+}
+
+# The town page's sections: the index's name for one (TownView's `own`, `no_phone`…, a nearby kind's folder) → its
+# anchor in the address (municipalities/<code>/#no-phone). As permanent as the addresses: the finder's answers,
+# the やさしい日本語 page and printed links point at them. In the page's order.
+TOWN_SECTIONS = {
+    "town": "town",  # the page's title
+    "own": "own",
+    "no_phone": "no-phone",
+    "crisis": "crisis",
+    **{kind.folder: kind.folder for kind in NEARBY},
+    "elsewhere": "elsewhere",
+    "wide": "wide",
+    "map": "map",
+    "national": "national",
 }
 
 
@@ -53,6 +70,16 @@ def town(code: str) -> str:
 
 def region(id: str) -> str:
     return ROUTES["region"].format(id=id)
+
+
+def town_anchor(section: str) -> str:
+    """A town page section's id (the heading's `{#…}`, the page's own `href="#…"`)."""
+    return TOWN_SECTIONS[section]
+
+
+def town_section(code: str, section: str) -> str:
+    """A town's page at one of its sections: town_section("203840", "no_phone") → municipalities/203840/#no-phone."""
+    return f"{town(code)}#{town_anchor(section)}"
 
 
 def town_flyer(code: str) -> str:

@@ -125,7 +125,9 @@ def month_ja(value: dt.date) -> str:
 
 
 def months_since(value: dt.date, today: dt.date) -> int:
-    return (today.year - value.year) * 12 + today.month - value.month
+    """Whole calendar months from `value` to `today`, as 「…か月以上」 needs: 2025-08-15 → 2026-11-14 is 14 (the 15th
+    month is full on 2026-11-15), never more than have passed."""
+    return (today.year - value.year) * 12 + today.month - value.month - (1 if today.day < value.day else 0)
 
 
 def months_ja(months: int) -> str:

@@ -13,6 +13,7 @@ The data comes in two parts, so that a page of thousands of cards does not repea
     b    base date, YYYY-MM-DD: day numbers count from it (the build date, minus one day)
     to   the last day number covered; after it (a site left unbuilt for years) nothing is claimed
     days {"祝日": [day numbers], "年末年始": [day numbers]}
+    ask  what a card says when the clock cannot tell (ASK_HOURS_JA; the cards without any time say it too)
 
 and one JSON object per listing (the `data-hours` attribute of its card):
     s    slots: [weekdays (0 = Sunday … 6 = Saturday, as JavaScript's getUTCDay), nth weeks of the month
@@ -36,6 +37,9 @@ from markupsafe import Markup
 
 from ..registry.models import Schedule, TimeSlot
 
+# What a card says instead of 「いま受付中」 when its times cannot be checked: the card of a listing without any time
+# (_macros.j2), and hub.js when the calendar has run out or finds no time ahead (HubCalendar.ask).
+ASK_HOURS_JA = "受付時間は連絡先でご確認ください"
 HORIZON_DAYS = 730  # two years of holidays: a page built today stays right until the site is built again
 JS_DAY = {"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
 DAY = 24 * 60
@@ -109,7 +113,8 @@ def hours_data(slots: list[TimeSlot], schedule: Schedule | None) -> dict | None:
 
 
 def calendar_data(today: dt.date) -> dict:
-    """Which days are public holidays and 年末年始, from yesterday to HORIZON_DAYS on."""
+    """Which days are public holidays and 年末年始, from yesterday to HORIZON_DAYS on, and what to say when the
+    clock cannot tell."""
     base = today - dt.timedelta(days=1)  # a slot that opened yesterday evening may still be open
     last = today + dt.timedelta(days=HORIZON_DAYS)
     span = [base + dt.timedelta(days=n) for n in range((last - base).days + 1)]
@@ -121,6 +126,7 @@ def calendar_data(today: dt.date) -> dict:
             "祝日": [n for n, day in enumerate(span) if day in in_range],
             "年末年始": [n for n, day in enumerate(span) if year_end(day)],
         },
+        "ask": ASK_HOURS_JA,
     }
 
 

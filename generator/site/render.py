@@ -61,7 +61,7 @@ from .filters import wider as filter_wider
 from .flyers import PHONES_PER_ROW, flyer_makers, no_phone_ways, opening_slots
 from .jsonld import listing_jsonld, script_tag
 from .maps import template_globals as map_globals
-from .opening import CALENDAR_JS, calendar_js, hours_attr
+from .opening import ASK_HOURS_JA, CALENDAR_JS, calendar_js, hours_attr
 from .packs import pack_entries, pack_files, sheet_name
 from .search import town_choices
 
@@ -191,6 +191,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
         no_phone_words=no_phone_words,
         CONDITION_JA=CONDITION_JA,
         TIME_JA=TIME_JA,
+        ASK_HOURS_JA=ASK_HOURS_JA,
         STALE_JA=STALE_JA,
         STALE_MONTHS_JA=STALE_MONTHS_JA,
         REMIND_MONTHS_JA=months_ja(REMIND_MONTHS),

@@ -29,12 +29,12 @@ var HubExit = (function () {
 })();
 
 // 「いま受付中」「次は 月曜 8:30 から」 (issue #15). generator/site/opening.py gives each card its slots and what it does on
-// public holidays and 年末年始, and the calendar of those days (HubCalendar, hub-calendar.js); this only lays the slots
-// on the visitor's calendar in Japan's time (UTC+9 all year, no summer time) and finds the one open now or the next.
+// public holidays and 年末年始, and the calendar of those days with the words for "check with them" (HubCalendar,
+// hub-calendar.js); this only lays the slots on the visitor's calendar in Japan's time (UTC+9 all year, no summer
+// time) and finds the one open now or the next.
 var HubOpening = (function () {
   "use strict";
   var DAY = 1440, WEEK = ["日", "月", "火", "水", "木", "金", "土"], AHEAD = 62;
-  var ASK = "受付時間は連絡先でご確認ください";
   function dayOf(iso) { var p = iso.split("-"); return Date.UTC(+p[0], +p[1] - 1, +p[2]) / 864e5; }
   function date(day) { return new Date(day * 864e5); }
   function applies(slot, day) {  // slot = [weekdays, nth weeks, days of the month, opens, closes]
@@ -86,7 +86,8 @@ var HubOpening = (function () {
   function status(data, now, cal) {
     cal = cal || (typeof HubCalendar !== "undefined" ? HubCalendar : null);
     var minute = Math.floor(now / 6e4) + 9 * 60, today = Math.floor(minute / DAY);
-    if (!cal || today - dayOf(cal.b) > cal.to) { return { open: false, text: ASK }; }
+    if (!cal) { return { open: false, text: "" }; }  // no calendar, nothing claimed: the card's times stay
+    if (today - dayOf(cal.b) > cal.to) { return { open: false, text: cal.ask }; }
     var all = stretches(data, cal, today), i, s, skipped = "";
     for (i = 0; i < all.length; i++) {
       s = all[i];
@@ -104,7 +105,7 @@ var HubOpening = (function () {
       return { open: false, text: "次は " + whenDay(Math.floor(s[0] / DAY), today) + " " + clock(s[0]) + " から" +
         (skipped ? " (その前の" + skipped + "は、連絡先でご確認ください)" : "") };
     }
-    return { open: false, text: ASK };
+    return { open: false, text: cal.ask };
   }
   function show(root) {
     Array.prototype.forEach.call(root.querySelectorAll(".hub-now[data-hours]"), function (p) {
