@@ -188,7 +188,10 @@ def transferred(site: Path, urls: dict[str, str]) -> dict[str, float]:
             page = context.new_page()
             requested: set[str] = set()
             page.on("request", lambda request, seen=requested: seen.add(request.url))
-            page.goto(base + url.removesuffix("#show"), wait_until="networkidle")
+            # "load" first: a long page is still being parsed when the network first goes quiet (its scripts, at
+            # the end, not yet asked for), so "networkidle" alone measured the 4,000 list without its scripts
+            page.goto(base + url.removesuffix("#show"), wait_until="load")
+            page.wait_for_load_state("networkidle")
             requested.add(page.url)  # the page itself, whose request event a fresh browser sometimes misses
             if url.endswith("#show"):
                 page.click(".hub-map__show")
