@@ -65,6 +65,7 @@ class Result:
     site_mb: float = 0.0
     transfer_kb: dict[str, float] = field(default_factory=dict)
     scores: list[lighthouse.PageScore] = field(default_factory=list)  # Lighthouse, 1× only
+    pairs: list[tuple[Run, Run]] = field(default_factory=list)  # (full build, bare build), run in turn
     scores_failed: str = ""
 
 
@@ -107,7 +108,11 @@ def bare_config(project: Path, docs: Path) -> Path:
     return config
 
 
-def measure_scale(scale: str, work: Path, browser: bool, scores: bool = False) -> Result:
+def median_run(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
+
+
+def measure_scale(scale: str, work: Path, browser: bool, scores: bool = False, pairs: int = 1) -> Result:
     project = work / scale
     project.mkdir()
     counts = make_project(project, 0 if scale == "1x" else int(scale))
@@ -122,20 +127,18 @@ def measure_scale(scale: str, work: Path, browser: bool, scores: bool = False) -
     result.runs["generate"] = timed(
         py + ["-m", "generator", "--root", str(project), "pages", str(work / "gen")], project, env
     )
-    result.runs["build"] = timed(
-        py + ["-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")],
-        project,
-        env,
-    )
+    build = py + ["-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")]
     # The same Markdown, without our hook: docs/ plus the pages written by `generator pages`.
     bare_docs = work / "bare-docs"
     shutil.copytree(project / "docs", bare_docs)
     shutil.copytree(work / "gen", bare_docs, dirs_exist_ok=True)
-    result.runs["bare"] = timed(
-        py + ["-m", "mkdocs", "build", "-f", str(bare_config(project, bare_docs)), "-d", str(work / "bare-site")],
-        project,
-        env,
-    )
+    bare = py + ["-m", "mkdocs", "build", "-f", str(bare_config(project, bare_docs)), "-d", str(work / "bare-site")]
+    # Build and bare in turn, `pairs` times: on a shared machine one pair can land in a busy minute (our build
+    # uses both cores, the bare one only one, so a neighbour's load weighs on ours more); the median tells.
+    for _ in range(pairs):
+        result.pairs.append((timed(build, project, env), timed(bare, project, env)))
+    result.runs["build"] = median_run([ours for ours, _ in result.pairs])
+    result.runs["bare"] = median_run([floor for _, floor in result.pairs])
     site = project / "site"
     result.pages = sum(1 for _ in site.rglob("*.html"))
     result.site_mb = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 1e6
@@ -237,6 +240,8 @@ def table(results: list[Result]) -> str:
             ],
         ]
     )
+    if any(len(r.pairs) > 1 for r in results):
+        rows.append(["full ÷ bare, each pair in turn", *[_ratios(r) for r in results]])
     for key, label in STAGES:
         rows.append([f"peak memory, {label}", *[f"{r.runs[key].peak_mb:.0f} MB" for r in results]])
     rows.append(["pages (HTML files)", *[f"{r.pages:,}" for r in results]])
@@ -249,6 +254,13 @@ def table(results: list[Result]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def _ratios(result: Result) -> str:
+    """「1.12× (1.10, 1.12, 1.19)」: the median of the pairs' ratios, then each."""
+    ratios = [ours.seconds / floor.seconds for ours, floor in result.pairs]
+    middle = sorted(ratios)[len(ratios) // 2]
+    return f"{middle:.2f}× ({', '.join(f'{r:.2f}' for r in ratios)})"
 
 
 def growth(results: list[Result]) -> list[str]:
@@ -304,7 +316,8 @@ def report(results: list[Result], command: str) -> str:
             "",
             *(growth(results) or ["- (needs two synthetic scales about 4× apart)"]),
             "",
-            "Times are wall-clock seconds of one run each; memory is the peak resident set of that process. "
+            "Times are wall-clock seconds of one run each (with `--pairs N`, full and bare builds run in turn N "
+            "times and the median run of each is shown); memory is the peak resident set of that process. "
             "Transferred bytes: everything the page requests from the site on open, gzip-compressed "
             "(benchmarks/bench.py explains how). Synthetic listings: benchmarks/synthetic.py.",
             "",
@@ -320,6 +333,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument("--no-browser", action="store_true", help="skip the transferred-bytes measurement")
     parser.add_argument("--no-lighthouse", action="store_true", help="skip Lighthouse on the 1x site")
+    parser.add_argument("--pairs", type=int, default=1, help="full and bare builds run in turn this many times")
     args = parser.parse_args()
     scales = [scale.strip() for scale in args.scales.split(",")]
     scores = "1x" in scales and not args.no_browser and not args.no_lighthouse
@@ -333,7 +347,7 @@ def main() -> None:
         for scale in scales:
             started = time.perf_counter()
             results.append(
-                measure_scale(scale, Path(tmp), browser=not args.no_browser, scores=scores and scale == "1x")
+                measure_scale(scale, Path(tmp), not args.no_browser, scores and scale == "1x", max(1, args.pairs))
             )
             print(f"{scale}: measured in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     text = report(results, "python benchmarks/bench.py " + " ".join(sys.argv[1:]))

@@ -100,3 +100,13 @@ def test_report_quotes_every_measure_and_the_growth_ratio():
     assert "| transferred, town (gzip) | 90 KB | 90 KB | 90 KB |" in text
     assert "1,000 → 4,000 listings (×4.00): validate 4.20" in text
     assert "Machine: " in text
+
+
+def test_builds_run_in_turn_are_reported_by_their_median():
+    pairs = [(bench.Run(5.0, 1.0), bench.Run(4.0, 1.0)), (bench.Run(6.0, 1.0), bench.Run(4.0, 1.0))]
+    pairs.append((bench.Run(4.4, 1.0), bench.Run(4.0, 1.0)))
+    assert bench.median_run([ours for ours, _ in pairs]).seconds == 5.0
+    runs = {key: bench.Run(1.0, 100.0) for key, _ in bench.STAGES} | {"build": pairs[0][0], "bare": pairs[0][1]}
+    result = bench.Result("1x", towns=77, listings=48, runs=runs, pages=10, site_mb=1.0, pairs=pairs)
+    assert "| full ÷ bare, each pair in turn | 1.25× (1.25, 1.50, 1.10) |" in bench.report([result], "test")
+    assert "each pair in turn" not in bench.report([bench.Result("1x", runs=runs, pairs=pairs[:1])], "test")
