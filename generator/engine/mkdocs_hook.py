@@ -42,6 +42,7 @@ _serving = False  # `mkdocs serve` injects its own inline live-reload script: no
 _preview: list = []  # `mkdocs serve --dirty`: the folder of generated pages, kept between rebuilds
 _ruby: list = []  # ふりがな: the build's Furigana (generator/registry/furigana.py), readings from this registry
 _ruby_elsewhere: list = []  # a build that can fork: RubyElsewhere, which adds the ruby on the other core
+_NO_FURIGANA = "ふりがなを付けられませんでした (could not add furigana)"  # while handing pages over, or at the end
 
 
 def on_startup(command, dirty):
@@ -233,7 +234,7 @@ class RubyElsewhere:
         try:
             self._fed.put((dest_uri, html))
         except RuntimeError as exc:
-            raise PluginError(f"ふりがなを付けられませんでした (could not add furigana):\n{exc}") from None
+            raise PluginError(f"{_NO_FURIGANA}:\n{exc}") from None
         self._handed.add(src_uri)
         return ""
 
@@ -311,7 +312,7 @@ def on_post_build(config):
         for ruby in _ruby_elsewhere:
             ruby.finish()
     except RuntimeError as exc:
-        raise PluginError(f"ふりがなを付けられませんでした (could not add furigana):\n{exc}") from None
+        raise PluginError(f"{_NO_FURIGANA}:\n{exc}") from None
     try:
         _build[0].finish(Path(config["site_dir"]))
     except RuntimeError as exc:

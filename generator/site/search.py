@@ -94,11 +94,15 @@ def runs(text: str) -> list[str]:
     return _RUN.findall(normalise(text))
 
 
-def tokens(text: str, of_runs: list[str] | None = None) -> list[str]:
-    """For CJK runs, the (up to) three characters starting at each position; whole words for Latin and digits.
-    `of_runs`: the text's `runs()`, when they are at hand already."""
+def tokens(text: str) -> list[str]:
+    """For CJK runs, the (up to) three characters starting at each position; whole words for Latin and digits."""
+    return run_tokens(runs(text))
+
+
+def run_tokens(found: list[str]) -> list[str]:
+    """`tokens()` of a text whose `runs()` are at hand."""
     out: list[str] = []
-    for run in runs(text) if of_runs is None else of_runs:
+    for run in found:
         if _is_cjk(run):
             out.extend(run[i : i + 3] for i in range(len(run)))
         else:
@@ -108,7 +112,7 @@ def tokens(text: str, of_runs: list[str] | None = None) -> list[str]:
 
 def exact_key(text: str) -> str:
     """`=name`: the whole name, normalised, without spaces or punctuation."""
-    return "=" + "".join(_RUN.findall(normalise(text)))
+    return "=" + "".join(runs(text))
 
 
 def bucket(key: str, buckets: int) -> int:
@@ -135,10 +139,14 @@ def _prefixes(token: str) -> list[str]:
     return [token[:k] + "*" for k in range(1, len(token) + 1)]
 
 
-def pairs(text: str, of_runs: list[str] | None = None) -> list[str]:
+def pairs(text: str) -> list[str]:
     """`ab*` keys: every two CJK characters side by side, counted as such (a query of two characters, and a
     longer one on no page in order, looks them up; a merge of the triples would lose how often they occur)."""
-    found = runs(text) if of_runs is None else of_runs
+    return run_pairs(runs(text))
+
+
+def run_pairs(found: list[str]) -> list[str]:
+    """`pairs()` of a text whose `runs()` are at hand."""
     return [run[i : i + 2] + "*" for run in found if _is_cjk(run) for i in range(len(run) - 1)]
 
 
@@ -271,11 +279,11 @@ def build_search_files(docs: list[Doc], buckets: int | None = None) -> dict[str,
     # ひきこもり another ~8 KB at 18,000 pages, for twice the files to write and upload)
     buckets = buckets or max(64, min(8192, len(docs)))
     body_runs = [runs(doc.body) for doc in docs]  # each page's text normalised once, for its tokens and pairs
-    bodies = [Counter(tokens(doc.body, found)) for doc, found in zip(docs, body_runs)]
+    bodies = [Counter(run_tokens(found)) for found in body_runs]
     avg_len = sum(sum(body.values()) for body in bodies) / max(1, len(docs)) or 1.0
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for doc_id, (doc, body, found) in enumerate(zip(docs, bodies, body_runs)):
-        for token, weight in _weights(doc, body, pairs(doc.body, found), avg_len).items():
+        for token, weight in _weights(doc, body, run_pairs(found), avg_len).items():
             postings[token].append((doc_id, max(1, round(weight * 10))))
     encoded = {token: encode_postings(found) for token, found in postings.items()}
 
