@@ -19,6 +19,7 @@ import pytest
 import yaml
 from conftest import ROOT, run_generator
 from intake_bodies import render_body
+from test_confirm import name_of
 from test_intake import NEW_WINDOW
 
 WORKFLOW = yaml.safe_load((ROOT / ".github/workflows/intake.yml").read_text(encoding="utf-8"))
@@ -205,6 +206,18 @@ def test_first_run_opens_one_pull_request_with_exactly_the_one_file(runner):
     assert (
         comment.startswith("ありがとうございます。") and f"https://github.com/{REPO}/pull/{pull['number']}" in comment
     )
+
+
+def test_a_confirmation_without_changes_opens_its_pull_request_too(runner):
+    """「掲載内容の確認 (変更なし)」 (4-confirm-window.yml): the propose step once accepted only new/change/close,
+    so an operator's confirmation passed the check and then failed where the pull request is opened."""
+    answers = {"ID (相談窓口のファイル名)": "maisapo-nagano-city", "名称": name_of(ROOT, "maisapo-nagano-city")}
+    propose, _comment = runner.run("confirm-window", answers)
+    assert propose["outcome"] == "created"
+    [pull] = runner.state()["pulls"]
+    assert pull["body"].split("\n")[0] == "<!-- intake: form=confirm-window id=maisapo-nagano-city -->"
+    confirmed = branch_files(runner.state(), "intake/issue-7")["data/windows/maisapo-nagano-city.yml"]
+    assert "last_confirmed:" in confirmed  # the one change: the day it was confirmed
 
 
 def test_a_hostile_edit_after_a_review_leaves_the_pull_request_unchanged(runner):

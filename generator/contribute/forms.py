@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 
@@ -274,21 +274,30 @@ INTAKE_WORKFLOW = Path(".github") / "workflows" / "intake.yml"
 
 
 def intake_workflow_text(text: str) -> str:
+    """The workflow with its form and path checks written from the forms' actions and the kinds; ValueError when
+    one of the three places is no longer where this expects it (the check would otherwise go stale unnoticed)."""
     folders, names = "|".join(k.folder for k in KINDS), "|".join(k.name for k in KINDS)
+    actions = "|".join(get_args(Action))  # every form the intake accepts (4-confirm-… too) reaches this step
     cases = " ".join(f"{k.name}) folder={k.folder} ;;" for k in KINDS)
-    text = re.sub(r"(\^data/\()[a-z|-]+(\)/)", lambda m: m[1] + folders + m[2], text)
-    text = re.sub(r"(\^\(new\|change\|close\)-\()[a-z|-]+(\)\$)", lambda m: m[1] + names + m[2], text)
-    return re.sub(r'(case "\$\{FORM#\*-\}" in ).*?( esac)', lambda m: m[1] + cases + m[2], text)
+    for pattern, replace in (
+        (r"(\^data/\()[a-z|-]+(\)/)", lambda m: m[1] + folders + m[2]),
+        (r"(\[\[ \"\$FORM\" =~ \^\()[a-z|]+(\)-\()[a-z|-]+(\)\$)", lambda m: m[1] + actions + m[2] + names + m[3]),
+        (r'(case "\$\{FORM#\*-\}" in ).*?( esac)', lambda m: m[1] + cases + m[2]),
+    ):
+        text, found = re.subn(pattern, replace, text)
+        if found != 1:
+            raise ValueError(f"{INTAKE_WORKFLOW}: {pattern} found {found} times, not once")
+    return text
 
 
 def update_intake_workflow(root: Path, check: bool = False) -> bool:
     """Rewrites the workflow's kind checks (or, with `check`, says whether they are current)."""
     path = root / INTAKE_WORKFLOW
     text = path.read_text(encoding="utf-8")
-    current = intake_workflow_text(text) == text
-    if not check and not current:
-        path.write_text(intake_workflow_text(text), encoding="utf-8")
-    return current
+    wanted = intake_workflow_text(text)
+    if not check and wanted != text:
+        path.write_text(wanted, encoding="utf-8")
+    return wanted == text
 
 
 def stale_forms(folder: Path, site_url: str) -> list[str]:
