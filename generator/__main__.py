@@ -15,7 +15,7 @@ from .engine.pipeline import ROOT, base_url, generate, site_settings
 from .publish.export import docs_pages, export_files, write_files
 from .registry.checks import STALE_EN, STALE_JA, load_registry
 from .registry.index import build_index
-from .registry.kinds import KINDS, NEARBY
+from .registry.kinds import NAMES, NEARBY
 from .registry.problems import InvalidData
 from .registry.schema import TEMPLATES, stale_schemas, template_text, write_schemas
 from .site.render import write_pages
@@ -388,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     intake.set_defaults(func=cmd_intake)
     sheet = sub.add_parser("import-sheet", help="one listing file per row of a CSV or XLSX")
     sheet.add_argument("file", type=Path)
-    sheet.add_argument("--kind", choices=[k.name for k in KINDS], help="when the sheet has no 種類 column")
+    sheet.add_argument("--kind", choices=list(NAMES), help="when the sheet has no 種類 column")
     sheet.add_argument("--overwrite", action="store_true", help="replace listings that already exist")
     sheet.set_defaults(func=cmd_import_sheet)
     reminders = sub.add_parser("reminders", help="which listings to ask about; one issue text per town or operator")

@@ -16,9 +16,10 @@ from conftest import ROOT
 from generator.registry import urls
 from generator.registry.checks import load_registry
 from generator.registry.index import build_index
+from generator.registry.kinds import FOLDERS
 
 # a route's fixed part at the start of an address (not inside another path such as api/v1/calendars/regions/)
-ROUTE_WORDS = re.compile(r"(?<![\w/.-])(municipalities|regions|flyers)/|contribute/towns")
+ROUTE_WORDS = re.compile(r"(?<![\w/.-])(municipalities|regions|flyers|" + "|".join(FOLDERS) + r")/|contribute/towns")
 # an address finished by hand after a value in a template: {{ town.code }}/, {{ kind }}/, {{ region.id }}/
 HAND_FINISHED = re.compile(r"\{\{ *(kind|[\w.]*code|[\w.]*\.id) *\}\}/")
 JINJA_COMMENT = re.compile(r"\{##.*?##\}|\{#-?.*?-?#\}", re.S)

@@ -211,7 +211,7 @@ def column_notes() -> list[tuple[str, str, str, str]]:
     notes = []
     for column in COLUMNS:
         kinds_of = [k for k in kinds.KINDS if column.applies_to(k.folder)]
-        only = "すべて" if len(kinds_of) == len(kinds.KINDS) else "・".join(k.short for k in kinds_of)
+        only = "すべて" if len(kinds_of) == len(kinds.KINDS) else kinds.shorts(kinds_of)
         if column.field is None and column.part is None:
             role = {"kind": "必須", "reference": "参考"}.get(column.role, "")
             what = column.help + (" (書き出すときだけ。取りこみません)" if column.role == "reference" else "")

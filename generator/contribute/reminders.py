@@ -32,7 +32,7 @@ from typing import Any
 
 from ..registry.checks import STALE_MONTHS
 from ..registry.index import Entry, Index
-from ..registry.vocab import date_ja, slot_ja
+from ..registry.vocab import date_ja, months_ja, slot_ja
 from .verify import verify_links
 
 REMIND_AFTER_DAYS = 21
@@ -74,7 +74,11 @@ def due_reasons(entry: Entry, today: dt.date) -> list[str]:
     if today >= add_months(listing.checked_on, months):
         reasons.append(
             f"前回の確認から{months}か月以上たちました"
-            + (" (チャット・LINE・夜間の窓口は6か月ごとにお願いしています)" if months == FREQUENT_MONTHS else "")
+            + (
+                f" (チャット・LINE・夜間の窓口は{months_ja(FREQUENT_MONTHS)}ごとにお願いしています)"
+                if months == FREQUENT_MONTHS
+                else ""
+            )
         )
     confirmed_this_december = listing.last_confirmed is not None and listing.last_confirmed >= dt.date(
         today.year, 12, 1

@@ -171,7 +171,7 @@ class PointGeometry(Strict):
 
 class GeoFeature(Strict):
     type: Literal["Feature"]
-    id: str = Field(description="種類/ID (例: windows/foo)")
+    id: str = Field(description=f"種類/ID (例: {KINDS[0].folder}/foo)")
     geometry: PointGeometry
     properties: GeoProperties
 

@@ -31,7 +31,6 @@ from .models import SLUG, Method, Strict
 from .problems import Problem
 
 FINDER_FILE = Path("data") / "finder.yml"
-LISTS = FOLDERS
 # The list pages' filters the finder may preset (generator/site/filters.py decides what each means; a test keeps the
 # flags here among its FLAGS, which this stage cannot import).
 FILTERS = {

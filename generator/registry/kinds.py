@@ -14,6 +14,7 @@ tests/test_kinds.py checks it end to end (`UPDATE_GOLDEN=1` if the fixture lands
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -83,8 +84,12 @@ NAMES: tuple[str, ...] = tuple(BY_NAME)
 NEARBY: tuple[Kind, ...] = tuple(k for k in KINDS if k.nearby)
 # `kind` wherever a schema names one (open data, the finder): one of the folders
 Folder = Literal[FOLDERS]  # type: ignore[valid-type]
-# 「相談窓口・居場所・家族会」: the kinds in a sentence that lists them all
-SHORT_LIST = "・".join(k.short for k in KINDS)
-LABELS: dict[str, str] = {k.folder: k.label for k in KINDS}  # folder → 相談窓口 / 居場所 / 家族会・親の会
-# 「居場所・家族会」: the kinds whose every meeting is an event (calendars)
-EVENT_LIST = "・".join(k.short for k in KINDS if not k.office_hours)
+
+
+def shorts(kinds: Iterable[Kind], sep: str = "・") -> str:
+    """「相談窓口・居場所・家族会」: kinds named in a sentence (also the templates' `shorts` filter)."""
+    return sep.join(k.short for k in kinds)
+
+
+SHORT_LIST = shorts(KINDS)  # every kind
+EVENT_LIST = shorts(k for k in KINDS if not k.office_hours)  # 「居場所・家族会」: every meeting is an event (calendars)

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from jinja2 import Environment
 
 from ..contribute.import_sheet import column_notes, template_csv, template_xlsx
+from ..registry import urls
 from ..registry.kinds import KINDS
-from ..registry.schema import TEMPLATES, template_text
+from ..registry.schema import template_text
 
 FOLDER = "contribute"
 SHEET_NAME = "listings-template"
@@ -22,18 +23,19 @@ def contribute_files(env: Environment) -> dict[str, Callable[[], str | bytes]]:
     """{docs path: how to make it}: made where the pages are rendered (the .xlsx takes openpyxl ~0.3 s)."""
     files: dict[str, Callable[[], str | bytes]] = {}
     templates = []
-    for kind in (k.name for k in KINDS):
-        text = template_text(kind, "your-id")
-        files[f"{FOLDER}/template-{kind}.yml"] = lambda text=text: text
-        templates.append((kind, TEMPLATES[kind][2], f"template-{kind}.yml", text))
+    for kind in KINDS:
+        text = template_text(kind.name, "your-id")
+        files[f"{FOLDER}/template-{kind.name}.yml"] = lambda text=text: text
+        templates.append((kind.name, kind.short, f"template-{kind.name}.yml", text))
     files[f"{FOLDER}/{SHEET_NAME}.csv"] = template_csv
     files[f"{FOLDER}/{SHEET_NAME}.xlsx"] = template_xlsx
+    path = f"{FOLDER}/templates.md"
     page = functools.partial(
         env.get_template("contribute_templates.md.j2").render,
-        root="../../",
+        root="../" * urls.depth(path),
         templates=templates,
         notes=column_notes(),
         sheet=SHEET_NAME,
     )
-    files[f"{FOLDER}/templates.md"] = page
+    files[path] = page
     return files

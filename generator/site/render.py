@@ -23,14 +23,14 @@ import phonenumbers
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from ..contribute.reminders import FREQUENT_MONTHS, due_groups, facts
 from ..contribute.reminders import MONTHS as REMIND_MONTHS
-from ..contribute.reminders import due_groups, facts
 from ..contribute.verify import verify_links
 from ..registry import urls, yasashii
 from ..registry.checks import STALE_JA, STALE_MONTHS_JA
 from ..registry.finder import result_url
 from ..registry.index import Entry, Index, region_calendar_path
-from ..registry.kinds import BY_FOLDER, FOLDERS, KINDS
+from ..registry.kinds import BY_FOLDER, FOLDERS, KINDS, NEARBY, shorts
 from ..registry.models import PhoneContact, SourceRef
 from ..registry.vocab import (
     ACCEPTS_JA,
@@ -46,7 +46,6 @@ from ..registry.vocab import (
     age_ja,
     cost_ja,
     date_ja,
-    days_ja,
     month_ja,
     months_ja,
     months_since,
@@ -140,15 +139,14 @@ def environment(index: Index, site_url: str = "") -> Environment:
         md=md,
         paragraphs=paragraphs,
         slot_ja=slot_ja,
-        days_ja=days_ja,
         tel_uri=tel_uri,
         date_ja=date_ja,
         month_ja=month_ja,
         via_credit=via_credit,
         cost_ja=cost_ja,
         card_data=card_data,
-        kind_list=lambda kinds, sep="・": sep.join(k.short for k in kinds),
-    )  # 相談窓口・居場所・家族会
+        shorts=shorts,  # 相談窓口・居場所・家族会
+    )
     site = index.registry.site
     hours: dict[tuple[str, str], str] = {}  # a card appears on many pages; its hours data is made once
 
@@ -184,6 +182,9 @@ def environment(index: Index, site_url: str = "") -> Environment:
         FORMAT_JA=FORMAT_JA,
         FLAG_JA=FLAG_JA,
         KINDS=KINDS,
+        # a list page with its filters preset: list_url("windows", town=code, flag="nophone") (finder.result_url)
+        list_url=lambda kind, **preset: result_url(kind, tuple((k, v) for k, v in preset.items() if v)),
+        NEARBY=NEARBY,  # the kinds a town page shows nearest first
         KIND=BY_FOLDER,
         FOLDERS=FOLDERS,
         ANONYMOUS_JA=ANONYMOUS_JA,
@@ -195,9 +196,9 @@ def environment(index: Index, site_url: str = "") -> Environment:
         STALE_JA=STALE_JA,
         STALE_MONTHS_JA=STALE_MONTHS_JA,
         REMIND_MONTHS_JA=months_ja(REMIND_MONTHS),
+        FREQUENT_MONTHS_JA=months_ja(FREQUENT_MONTHS),  # chat, LINE and night lines are asked more often
         checked_ago=lambda entry: age_ja(months_since(entry.listing.checked_on, index.today)),  # 「15か月」「3年」
         edit_url=lambda kind, id_: f"{site.repository}/edit/{site.branch}/data/{kind}/{id_}.yml",
-        source_url=lambda kind, id_: f"{site.repository}/blob/{site.branch}/data/{kind}/{id_}.yml",
         jsonld=lambda entry: script_tag(listing_jsonld(entry, site_url, index.registry)),
         region_calendar_path=region_calendar_path,
         page_link=lambda url: site_url.rstrip("/") + "/" + url if site_url else "",  # absolute, for 「LINEで送る」
@@ -275,7 +276,7 @@ def plan_pages(index: Index, site_url: str = "") -> PagePlan:
             page(urls.page_path(entry.url), "listing.md.j2", entry=entry, listing=entry.listing, kind=kind)
     for entry in index.closed:
         page(urls.page_path(entry.url), "listing.md.j2", entry=entry, listing=entry.listing, kind=entry.kind)
-    for path, make in contribute_files(environment(index)).items():
+    for path, make in contribute_files(env).items():  # the same environment: built once
         jobs.append((path, None, lambda make=make: {"text": make()}))
     page("about.md", "about.md.j2")  # with the contact from data/site.yml
     page("consulting.md", "consulting.md.j2")  # with the night and holiday lines from the data

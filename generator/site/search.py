@@ -264,7 +264,8 @@ def _weights(doc: Doc, body: Counter, body_pairs: list[str], avg_len: float) -> 
     counts.update(body_pairs)
     weights = {token: tf * (K1 + 1) / (tf + norm) for token, tf in counts.items()}
     for name, text in (("title", doc.title), ("names", " ".join(doc.names))):
-        for token in set(tokens(text)) | set(pairs(text)):
+        found = runs(text)
+        for token in set(run_tokens(found)) | set(run_pairs(found)):
             weights[token] = weights.get(token, 0.0) + FIELD_BONUS[name]
     for name in [doc.title, *doc.exact]:
         key = exact_key(name)
