@@ -98,17 +98,14 @@ def _get(obj: Any, path: tuple) -> Any:
 
 @cache  # asked for every empty list of every row; pydantic inspects the default factory each time
 def _empty_by_default(model: type[BaseModel], path: str) -> bool:
-    return _default(model, path) == []
-
-
-def _default(model: type[BaseModel], path: str) -> Any:
+    """The field at `path` is an empty list unless written (so an empty list need not be written out)."""
     *parents, last = path.split(".")
     for part in parents:
         model = model.model_fields[part].annotation
         model = next(
             a for a in getattr(model, "__args__", (model,)) if isinstance(a, type) and issubclass(a, BaseModel)
         )
-    return model.model_fields[last].get_default(call_default_factory=True)
+    return model.model_fields[last].get_default(call_default_factory=True) == []
 
 
 def part_value(listing: Listing, column: Column) -> Any:

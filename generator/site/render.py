@@ -185,6 +185,7 @@ def environment(index: Index, site_url: str = "") -> Environment:
         # a list page with its filters preset: list_url("windows", town=code, flag="nophone") (finder.result_url)
         list_url=lambda kind, **preset: result_url(kind, tuple((k, v) for k, v in preset.items() if v)),
         NEARBY=NEARBY,  # the kinds a town page shows nearest first
+        see_also=lambda kind: getattr(site, kind.see_also) if kind.see_also else [],  # the kind's links elsewhere
         KIND=BY_FOLDER,
         FOLDERS=FOLDERS,
         ANONYMOUS_JA=ANONYMOUS_JA,
